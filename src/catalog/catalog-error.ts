@@ -52,3 +52,13 @@ export function toCatalogError(err: unknown): CatalogError {
   (wrapped as { cause?: unknown }).cause = err;
   return wrapped;
 }
+
+/** InvalidParameterException naming the parameter (and keeping the rejected value for logs). */
+export function invalidParameter(parameter: string, value?: unknown): CatalogError {
+  return new CatalogError('InvalidParameterException', { parameter }, { parameter, value });
+}
+
+/** MissingParameterException naming the parameter. */
+export function missingParameter(parameter: string): CatalogError {
+  return new CatalogError('MissingParameterException', { parameter }, { parameter });
+}

@@ -6,5 +6,15 @@ export {
   isCodeName,
   renderMessage,
   toCatalogError,
+  invalidParameter,
+  missingParameter,
   type MessageParams,
 } from './catalog-error.js';
+export { apiCodeFor, emailCodeFor } from './cross-links.js';
+export {
+  catalogRows,
+  renderCodesJson,
+  renderCodesMarkdown,
+  renderCodesText,
+  type CatalogRow,
+} from './render.js';
