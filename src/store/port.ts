@@ -63,7 +63,11 @@ export interface Store {
    * Inserts a job and its first history line, unless the owner already created `quota.limit`
    * jobs since `quota.since` (checked under a lock on the account row) or the ID exists.
    */
-  createJob(job: JobRecord, event: JobEventInput, quota: { limit: number; since: Date }): Promise<CreateJobOutcome>;
+  createJob(
+    job: JobRecord,
+    event: JobEventInput,
+    quota: { limit: number; since: Date },
+  ): Promise<CreateJobOutcome>;
   getJob(jobId: string): Promise<JobRecord | null>;
   /** Jobs of one owner, newest first. */
   listJobs(query: ListJobsQuery): Promise<JobRecord[]>;
@@ -71,7 +75,12 @@ export interface Store {
    * Guarded update: changes the job only if its current state matches `guard`, and appends
    * the history line in the same transaction. Null when the guard refused (or no such job).
    */
-  transitionJob(jobId: string, guard: JobStateGuard, patch: JobPatch, event: JobEventInput): Promise<JobRecord | null>;
+  transitionJob(
+    jobId: string,
+    guard: JobStateGuard,
+    patch: JobPatch,
+    event: JobEventInput,
+  ): Promise<JobRecord | null>;
   /** Jobs matching the guard whose createdAt is before `createdBefore` (for expiry). */
   findJobsCreatedBefore(guard: JobStateGuard, createdBefore: Date, limit: number): Promise<JobRecord[]>;
   jobHistory(jobId: string): Promise<JobEventRecord[]>;

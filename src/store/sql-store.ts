@@ -1,0 +1,100 @@
+import * as accounts from './account-sql.js';
+import * as buckets from './bucket-sql.js';
+import * as jobs from './job-sql.js';
+import { migrate } from './migrations/migrate.js';
+import type {
+  AccountPatch,
+  CreateJobOutcome,
+  JobEventInput,
+  JobPatch,
+  JobStateGuard,
+  ListJobsQuery,
+  Store,
+} from './port.js';
+import type { AccountRecord, BucketRecord, JobEventRecord, JobRecord } from './records.js';
+import type { SqlExecutor } from './sql-executor.js';
+
+/**
+ * The Store over any SqlExecutor: the same SQL runs on embedded PGlite and on PostgreSQL.
+ * Database errors propagate unchanged (callers map them to InternalError).
+ */
+export class SqlStore implements Store {
+  constructor(readonly db: SqlExecutor) {}
+
+  migrate(): Promise<void> {
+    return migrate(this.db);
+  }
+
+  close(): Promise<void> {
+    return this.db.close();
+  }
+
+  insertAccount(account: AccountRecord): Promise<void> {
+    return accounts.insertAccount(this.db, account);
+  }
+
+  getAccount(accessKeyId: string): Promise<AccountRecord | null> {
+    return accounts.getAccount(this.db, accessKeyId);
+  }
+
+  findAccountsByEmail(email: string): Promise<AccountRecord[]> {
+    return accounts.findAccountsByEmail(this.db, email);
+  }
+
+  updateAccount(accessKeyId: string, patch: AccountPatch): Promise<AccountRecord | null> {
+    return accounts.updateAccount(this.db, accessKeyId, patch);
+  }
+
+  listAccounts(): Promise<AccountRecord[]> {
+    return accounts.listAccounts(this.db);
+  }
+
+  insertBucket(bucket: BucketRecord): Promise<boolean> {
+    return buckets.insertBucket(this.db, bucket);
+  }
+
+  getBucket(name: string): Promise<BucketRecord | null> {
+    return buckets.getBucket(this.db, name);
+  }
+
+  grantBucket(name: string, accessKeyId: string): Promise<BucketRecord | null> {
+    return buckets.grantBucket(this.db, name, accessKeyId);
+  }
+
+  listBuckets(): Promise<BucketRecord[]> {
+    return buckets.listBuckets(this.db);
+  }
+
+  createJob(
+    job: JobRecord,
+    event: JobEventInput,
+    quota: { limit: number; since: Date },
+  ): Promise<CreateJobOutcome> {
+    return jobs.createJob(this.db, job, event, quota);
+  }
+
+  getJob(jobId: string): Promise<JobRecord | null> {
+    return jobs.getJob(this.db, jobId);
+  }
+
+  listJobs(query: ListJobsQuery): Promise<JobRecord[]> {
+    return jobs.listJobs(this.db, query);
+  }
+
+  transitionJob(
+    jobId: string,
+    guard: JobStateGuard,
+    patch: JobPatch,
+    event: JobEventInput,
+  ): Promise<JobRecord | null> {
+    return jobs.transitionJob(this.db, jobId, guard, patch, event);
+  }
+
+  findJobsCreatedBefore(guard: JobStateGuard, createdBefore: Date, limit: number): Promise<JobRecord[]> {
+    return jobs.findJobsCreatedBefore(this.db, guard, createdBefore, limit);
+  }
+
+  jobHistory(jobId: string): Promise<JobEventRecord[]> {
+    return jobs.jobHistory(this.db, jobId);
+  }
+}
