@@ -1,4 +1,4 @@
-import { CatalogError, invalidParameter, missingParameter } from '../catalog/index.js';
+import { invalidParameter, missingParameter } from '../catalog/index.js';
 
 // A pragmatic address check: one @, a dotted domain, no spaces or angle brackets.
 const EMAIL_PATTERN = /^[^\s@<>()",;:]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*$/;

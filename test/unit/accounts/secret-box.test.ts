@@ -1,6 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { generateAccessKeyId, generateSecretAccessKey, isAccessKeyId, SecretBox } from '../../../src/accounts/index.js';
+import {
+  generateAccessKeyId,
+  generateSecretAccessKey,
+  isAccessKeyId,
+  SecretBox,
+} from '../../../src/accounts/index.js';
 
 describe('SecretBox', () => {
   const box = new SecretBox(randomBytes(32));

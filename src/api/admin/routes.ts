@@ -1,0 +1,62 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { AccountsService } from '../../accounts/index.js';
+import { CatalogError } from '../../catalog/index.js';
+import { registerAccountRoutes } from './account-routes.js';
+import { bearerToken, tokenMatches } from './auth.js';
+import { registerBucketRoutes } from './bucket-routes.js';
+import { adminErrorHandler, sendError } from './errors.js';
+import type { HealthResponse } from './wire.js';
+
+/** The admin API's base path. */
+export const ADMIN_PREFIX = '/admin/v1';
+
+export interface AdminRoutesDeps {
+  accounts: AccountsService;
+  /** The bearer token every route but /health requires. */
+  adminToken: string;
+  /** Receives the cause of every InternalError (default: written to stderr). */
+  logError?: (err: unknown) => void;
+}
+
+function logToStderr(err: unknown): void {
+  console.error(`longshore admin API: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+}
+
+/** onRequest hook: InvalidAdminToken (401) unless the request carries the admin token. */
+function requireToken(adminToken: string) {
+  return async (request: FastifyRequest): Promise<void> => {
+    const given = bearerToken(request.headers.authorization);
+    if (given === null || !tokenMatches(given, adminToken)) throw new CatalogError('InvalidAdminToken');
+  };
+}
+
+/**
+ * Registers the admin HTTP API under /admin/v1 in its own encapsulated scope: accounts and
+ * buckets behind a bearer token, /health without. Every error is `{"error":{code,message,action}}`
+ * with the catalog entry's HTTP status.
+ */
+export async function registerAdminRoutes(app: FastifyInstance, deps: AdminRoutesDeps): Promise<void> {
+  await app.register(
+    async (scope) => {
+      scope.setErrorHandler(adminErrorHandler(deps.logError ?? logToStderr));
+      scope.setNotFoundHandler((request, reply) => {
+        const details = {
+          parameter: 'path',
+          value: `${request.method} ${request.url}`,
+          reason: 'no such admin API route',
+        };
+        return sendError(
+          reply,
+          new CatalogError('InvalidParameterException', { parameter: 'path' }, details),
+        );
+      });
+      scope.get('/health', async (): Promise<HealthResponse> => ({ status: 'ok' }));
+      await scope.register(async (secured) => {
+        secured.addHook('onRequest', requireToken(deps.adminToken));
+        registerAccountRoutes(secured, deps.accounts);
+        registerBucketRoutes(secured, deps.accounts);
+      });
+    },
+    { prefix: ADMIN_PREFIX },
+  );
+}

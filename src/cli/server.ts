@@ -1,0 +1,31 @@
+import type { ServeConfig } from '../config/index.js';
+import { startControlPlane } from './control-plane.js';
+
+/** `longshore serve`: starts the control plane, prints where it listens, stops on SIGINT/SIGTERM. */
+export async function runServe(config: ServeConfig): Promise<void> {
+  const plane = await startControlPlane(config);
+  const lines = [
+    `longshore serve: ready`,
+    `  data directory   ${config.dataDir}`,
+    `  database         ${config.databaseUrl ? redactUrl(config.databaseUrl) : 'embedded (PGlite in the data directory)'}`,
+    `  API              ${plane.url}/`,
+    `  admin API        ${plane.url}/admin/v1 (token in ${config.dataDir}/admin-token)`,
+  ];
+  console.log(lines.join('\n'));
+  await new Promise<void>((resolve) => {
+    const shutdown = (signal: NodeJS.Signals) => {
+      console.log(`longshore serve: ${signal} received, shutting down`);
+      process.off('SIGINT', shutdown);
+      process.off('SIGTERM', shutdown);
+      resolve();
+    };
+    process.on('SIGINT', shutdown);
+    process.on('SIGTERM', shutdown);
+  });
+  await plane.stop();
+  console.log('longshore serve: stopped cleanly');
+}
+
+function redactUrl(url: string): string {
+  return url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
+}

@@ -1,0 +1,24 @@
+export { processEnvironment, type Environment } from './environment.js';
+export { optionHelpFor, type OptionHelp } from './help.js';
+export { InvalidValue, type Parser } from './parsers.js';
+export {
+  resolveConfig,
+  type AdminClientConfig,
+  type ConfigOf,
+  type FlagValues,
+  type OutputConfig,
+  type S3TargetConfig,
+  type ServeConfig,
+  type StationClientConfig,
+} from './resolve.js';
+export {
+  OPTIONS,
+  envVarOf,
+  flagKeyOf,
+  optionLabel,
+  optionNamesFor,
+  type CommandName,
+  type OptionName,
+  type OptionSpec,
+  type OptionValue,
+} from './schema.js';

@@ -1,0 +1,201 @@
+import { isAbsolute, resolve as resolvePath } from 'node:path';
+import { CatalogError } from '../catalog/index.js';
+import { InvalidValue } from './parsers.js';
+import {
+  OPTIONS,
+  envVarOf,
+  flagKeyOf,
+  optionLabel,
+  type CommandName,
+  type OptionName,
+  type OptionSpec,
+  type OptionValue,
+} from './schema.js';
+import type { Environment } from './environment.js';
+
+/** Values given on the command line, keyed like commander's `opts()` (camelCase: `dataDir`). */
+export type FlagValues = Readonly<Record<string, unknown>>;
+
+/** The S3-compatible storage target; present only when --s3-endpoint is set (then all keys are). */
+export interface S3TargetConfig {
+  endpoint: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+  region: string;
+}
+
+/** Everything `longshore serve` needs. */
+export interface ServeConfig {
+  /** Absolute path. */
+  dataDir: string;
+  host: string;
+  port: number;
+  smtpPort: number;
+  /** PostgreSQL URL; undefined means the embedded database in dataDir. */
+  databaseUrl?: string;
+  /** Undefined means the embedded bucket store in dataDir. */
+  s3?: S3TargetConfig;
+  /** Undefined means outgoing mail is written to the outbox folder in dataDir. */
+  smtpRelay?: string;
+  mailAddress: string;
+  region: string;
+  jobExpiryDays: number;
+  expiredRetentionDays: number;
+  /** Seconds between two runs of the expiry check. */
+  expiryCheckInterval: number;
+  createJobQuota: number;
+  stationName: string;
+  stationCountry: string;
+  json: boolean;
+}
+
+/** What admin commands need to reach the server. */
+export interface AdminClientConfig {
+  /** Base URL without a trailing slash. */
+  server: string;
+  /** Undefined means: read `<dataDir>/admin-token`. */
+  adminToken?: string;
+  /** Absolute path. */
+  dataDir: string;
+  json: boolean;
+}
+
+/** What station commands need: the admin client settings plus the station's identity. */
+export interface StationClientConfig extends AdminClientConfig {
+  stationName: string;
+  stationCountry: string;
+}
+
+/** Settings of commands that only print (codes). */
+export interface OutputConfig {
+  json: boolean;
+}
+
+/** The typed result of `resolveConfig` for each command. */
+export interface ConfigOf {
+  serve: ServeConfig;
+  admin: AdminClientConfig;
+  station: StationClientConfig;
+  codes: OutputConfig;
+}
+
+type Getter = <K extends OptionName>(name: K) => OptionValue<K>;
+
+/**
+ * Resolves one command's configuration with the precedence flag > environment > default, and
+ * checks every value and the rules between options. Pure: the environment and the working
+ * directory are passed in. Throws CatalogError InvalidConfiguration naming the option.
+ */
+export function resolveConfig<C extends CommandName>(
+  command: C,
+  flags: FlagValues,
+  env: Environment,
+  cwd: string = process.cwd(),
+): ConfigOf[C] {
+  const get: Getter = (name) => resolveOption(command, name, flags, env);
+  return BUILDERS[command](get, cwd);
+}
+
+const BUILDERS: { [C in CommandName]: (get: Getter, cwd: string) => ConfigOf[C] } = {
+  serve: (get, cwd) => ({
+    dataDir: absolute(cwd, get('data-dir')),
+    host: get('host'),
+    port: get('port'),
+    smtpPort: get('smtp-port'),
+    databaseUrl: get('database-url'),
+    s3: s3Target(get),
+    smtpRelay: get('smtp-relay'),
+    mailAddress: get('mail-address'),
+    region: get('region'),
+    jobExpiryDays: get('job-expiry-days'),
+    expiredRetentionDays: get('expired-retention-days'),
+    expiryCheckInterval: get('expiry-check-interval'),
+    createJobQuota: get('create-job-quota'),
+    stationName: get('station-name'),
+    stationCountry: get('station-country'),
+    json: get('json'),
+  }),
+  admin: (get, cwd) => adminClient(get, cwd),
+  station: (get, cwd) => ({
+    ...adminClient(get, cwd),
+    stationName: get('station-name'),
+    stationCountry: get('station-country'),
+  }),
+  codes: (get) => ({ json: get('json') }),
+};
+
+function adminClient(get: Getter, cwd: string): AdminClientConfig {
+  return {
+    server: get('server'),
+    adminToken: get('admin-token'),
+    dataDir: absolute(cwd, get('data-dir')),
+    json: get('json'),
+  };
+}
+
+function absolute(cwd: string, dir: string): string {
+  return isAbsolute(dir) ? resolvePath(dir) : resolvePath(cwd, dir);
+}
+
+/** Cross-option rule: an S3 endpoint needs both keys; keys without an endpoint are a mistake too. */
+function s3Target(get: Getter): S3TargetConfig | undefined {
+  const endpoint = get('s3-endpoint');
+  const accessKeyId = get('s3-access-key-id');
+  const secretAccessKey = get('s3-secret-access-key');
+  const region = get('s3-region');
+  if (endpoint === undefined) {
+    const stray = accessKeyId !== undefined ? 's3-access-key-id' : 's3-secret-access-key';
+    if (accessKeyId !== undefined || secretAccessKey !== undefined) {
+      throw invalid(
+        stray,
+        `is only used with --s3-endpoint (${envVarOf('s3-endpoint')}); set the endpoint too, or remove this option`,
+      );
+    }
+    return undefined;
+  }
+  const required = 'is required when --s3-endpoint is set';
+  if (accessKeyId === undefined) throw invalid('s3-access-key-id', required);
+  if (secretAccessKey === undefined) throw invalid('s3-secret-access-key', required);
+  return { endpoint, accessKeyId, secretAccessKey, region };
+}
+
+function resolveOption<K extends OptionName>(
+  command: CommandName,
+  name: K,
+  flags: FlagValues,
+  env: Environment,
+): OptionValue<K> {
+  const spec = OPTIONS[name] as OptionSpec<OptionValue<K>>;
+  if (!spec.commands.includes(command)) {
+    throw new Error(`option --${name} is not declared for command ${command}`);
+  }
+  const fromFlag = flags[flagKeyOf(name)];
+  if (fromFlag !== undefined) {
+    if (typeof fromFlag === 'boolean' && spec.kind === 'switch') return fromFlag as OptionValue<K>;
+    return parseWith(name, spec, String(fromFlag).trim());
+  }
+  const fromEnv = env[envVarOf(name)]?.trim();
+  // An empty variable counts as unset, the usual convention for `VAR=` in env files.
+  if (fromEnv !== undefined && fromEnv !== '') return parseWith(name, spec, fromEnv);
+  return spec.default as OptionValue<K>;
+}
+
+function parseWith<T>(name: OptionName, spec: OptionSpec<T>, raw: string): T {
+  try {
+    return spec.parse(raw);
+  } catch (err) {
+    if (!(err instanceof InvalidValue)) throw err;
+    const given = spec.secret
+      ? '(the value is secret and not shown)'
+      : `got ${JSON.stringify(truncate(raw))}`;
+    throw invalid(name, `${err.reason}, ${given}`);
+  }
+}
+
+function truncate(text: string): string {
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+function invalid(name: string, reason: string): CatalogError {
+  return new CatalogError('InvalidConfiguration', { option: optionLabel(name), reason });
+}

@@ -1,0 +1,231 @@
+import {
+  parseBoolean,
+  parseCountryCode,
+  parseEmailAddress,
+  parseHost,
+  parseKey,
+  parsePort,
+  parsePositiveInteger,
+  parseRegion,
+  parseStationName,
+  parseText,
+  parseToken,
+  urlParser,
+  type Parser,
+} from './parsers.js';
+
+/** The command groups that read configuration. */
+export type CommandName = 'serve' | 'admin' | 'station' | 'codes';
+
+/** One option, declared once: its flag is `--<name>`, its variable `LONGSHORE_<NAME>`. */
+export interface OptionSpec<T> {
+  /** `value` options take an argument (shown as `--name <VALUE>`); `switch` options take none. */
+  readonly kind: 'value' | 'switch';
+  /** The argument's placeholder in help, e.g. DIR or URL ('' for switches). */
+  readonly valueName: string;
+  readonly parse: Parser<T>;
+  readonly default?: T;
+  readonly help: string;
+  readonly commands: readonly CommandName[];
+  /** Secret values are never repeated in error messages. */
+  readonly secret?: boolean;
+}
+
+function value<T>(
+  spec: Omit<OptionSpec<T>, 'kind' | 'default'> & { default: T },
+): OptionSpec<T> & { default: T };
+function value<T>(spec: Omit<OptionSpec<T>, 'kind' | 'default'>): OptionSpec<T>;
+function value<T>(spec: Omit<OptionSpec<T>, 'kind'>): OptionSpec<T> {
+  return { kind: 'value', ...spec };
+}
+
+function flag(help: string, commands: readonly CommandName[]): OptionSpec<boolean> & { default: boolean } {
+  return { kind: 'switch', valueName: '', parse: parseBoolean, default: false, help, commands };
+}
+
+const SERVE: CommandName[] = ['serve'];
+const CLIENTS: CommandName[] = ['admin', 'station'];
+
+/**
+ * Every configuration option of Longshore (DECISIONS §8), keyed by its flag name. The CLI builds its
+ * flags and help from this table; `resolveConfig` reads it with the precedence flag > env > default.
+ */
+export const OPTIONS = {
+  'data-dir': value({
+    valueName: 'DIR',
+    parse: parseText,
+    default: './.longshore',
+    help: 'data directory: embedded database, bucket store, outbox, admin token',
+    commands: ['serve', 'admin', 'station'],
+  }),
+  host: value({
+    valueName: 'HOST',
+    parse: parseHost,
+    default: '127.0.0.1',
+    help: 'address to listen on',
+    commands: SERVE,
+  }),
+  port: value({
+    valueName: 'PORT',
+    parse: parsePort,
+    default: 8080,
+    help: 'HTTP port (API, admin API, dashboard)',
+    commands: SERVE,
+  }),
+  'smtp-port': value({
+    valueName: 'PORT',
+    parse: parsePort,
+    default: 2525,
+    help: 'SMTP port of the e-mail command interface',
+    commands: SERVE,
+  }),
+  'database-url': value({
+    valueName: 'URL',
+    parse: urlParser(['postgres', 'postgresql']),
+    help: 'PostgreSQL URL (postgres://USER:PASSWORD@HOST:PORT/DB); without it, the embedded database in the data directory',
+    commands: SERVE,
+    secret: true,
+  }),
+  's3-endpoint': value({
+    valueName: 'URL',
+    parse: urlParser(['http', 'https'], { baseUrl: true }),
+    help: 'S3-compatible storage target (path-style); needs --s3-access-key-id and --s3-secret-access-key; without it, the embedded bucket store',
+    commands: SERVE,
+  }),
+  's3-access-key-id': value({
+    valueName: 'ID',
+    parse: parseKey,
+    help: "the service's own access key ID for --s3-endpoint",
+    commands: SERVE,
+  }),
+  's3-secret-access-key': value({
+    valueName: 'KEY',
+    parse: parseKey,
+    help: "the service's own secret access key for --s3-endpoint",
+    commands: SERVE,
+    secret: true,
+  }),
+  's3-region': value({
+    valueName: 'REGION',
+    parse: parseRegion,
+    default: 'us-east-1',
+    help: 'signing region for --s3-endpoint',
+    commands: SERVE,
+  }),
+  'smtp-relay': value({
+    valueName: 'URL',
+    parse: urlParser(['smtp', 'smtps']),
+    help: 'relay for outgoing mail (smtp://HOST:PORT or smtps://HOST:PORT); without it, mail goes to the outbox folder',
+    commands: SERVE,
+  }),
+  'mail-address': value({
+    valueName: 'ADDR',
+    parse: parseEmailAddress,
+    default: 'importexport@localhost',
+    help: 'the service address that receives commands and sends replies',
+    commands: SERVE,
+  }),
+  region: value({
+    valueName: 'REGION',
+    parse: parseRegion,
+    default: 'us-east-1',
+    help: 'region recorded for new buckets',
+    commands: SERVE,
+  }),
+  'job-expiry-days': value({
+    valueName: 'DAYS',
+    parse: parsePositiveInteger,
+    default: 30,
+    help: 'days a job may wait for its device before it expires',
+    commands: SERVE,
+  }),
+  'expired-retention-days': value({
+    valueName: 'DAYS',
+    parse: parsePositiveInteger,
+    default: 30,
+    help: 'days an expired job still answers GetStatus before ExpiredJobIdException',
+    commands: SERVE,
+  }),
+  'expiry-check-interval': value({
+    valueName: 'SECONDS',
+    parse: parsePositiveInteger,
+    default: 3600,
+    help: 'seconds between two runs of the expiry check',
+    commands: SERVE,
+  }),
+  'create-job-quota': value({
+    valueName: 'COUNT',
+    parse: parsePositiveInteger,
+    default: 50,
+    help: 'CreateJob calls allowed per account per UTC day',
+    commands: SERVE,
+  }),
+  'station-name': value({
+    valueName: 'NAME',
+    parse: parseStationName,
+    default: 'station-1',
+    help: 'name of the loading station (recorded in job history)',
+    commands: ['serve', 'station'],
+  }),
+  'station-country': value({
+    valueName: 'CC',
+    parse: parseCountryCode,
+    default: 'US',
+    help: "the station's country (two-letter code)",
+    commands: ['serve', 'station'],
+  }),
+  server: value({
+    valueName: 'URL',
+    parse: urlParser(['http', 'https'], { baseUrl: true }),
+    default: 'http://127.0.0.1:8080',
+    help: 'URL of the Longshore server',
+    commands: CLIENTS,
+  }),
+  'admin-token': value({
+    valueName: 'TOKEN',
+    parse: parseToken,
+    help: 'admin API token; by default read from <data-dir>/admin-token (written by serve)',
+    commands: CLIENTS,
+    secret: true,
+  }),
+  json: flag('print one JSON object (results on stdout, errors on stderr)', [
+    'serve',
+    'admin',
+    'station',
+    'codes',
+  ]),
+} as const;
+
+/** The flag name of an option, e.g. `data-dir`. */
+export type OptionName = keyof typeof OPTIONS;
+
+/** The value an option resolves to: its parser's type, or `undefined` too when it has no default. */
+export type OptionValue<K extends OptionName> = (typeof OPTIONS)[K] extends OptionSpec<infer T> & {
+  default: unknown;
+}
+  ? T
+  : OptionValueOrUndefined<K>;
+type OptionValueOrUndefined<K extends OptionName> =
+  (typeof OPTIONS)[K] extends OptionSpec<infer T> ? T | undefined : never;
+
+/** The environment variable of an option: `LONGSHORE_` + the name in upper snake case. */
+export function envVarOf(name: string): string {
+  return `LONGSHORE_${name.replace(/-/g, '_').toUpperCase()}`;
+}
+
+/** The property name commander uses for an option's flag: `s3-access-key-id` -> `s3AccessKeyId`. */
+export function flagKeyOf(name: string): string {
+  return name.replace(/-([a-z0-9])/g, (_m, c: string) => c.toUpperCase());
+}
+
+/** How an option is named in operator messages: `--port (LONGSHORE_PORT)`. */
+export function optionLabel(name: string): string {
+  return `--${name} (${envVarOf(name)})`;
+}
+
+/** The names of the options one command reads, in declaration order. */
+export function optionNamesFor(command: CommandName): OptionName[] {
+  return (Object.keys(OPTIONS) as OptionName[]).filter((name) =>
+    (OPTIONS[name] as OptionSpec<unknown>).commands.includes(command),
+  );
+}
