@@ -7,6 +7,7 @@ import type {
   BucketListResponse,
   BucketResponse,
   HealthResponse,
+  JobResponse,
 } from '../api/admin/index.js';
 import { ADMIN_PREFIX } from '../api/admin/index.js';
 import { CatalogError, isCodeName } from '../catalog/index.js';
@@ -51,6 +52,11 @@ export class AdminClient {
 
   listBuckets(): Promise<BucketListResponse> {
     return this.#request('GET', '/buckets');
+  }
+
+  /** The job (case-insensitive ID) and its history; InvalidJobIdException when there is none. */
+  job(jobId: string): Promise<JobResponse> {
+    return this.#request('GET', `/jobs/${encodeURIComponent(jobId)}`);
   }
 
   health(): Promise<HealthResponse> {

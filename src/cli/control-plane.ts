@@ -55,7 +55,7 @@ export async function startControlPlane(config: ServeConfig): Promise<ControlPla
   });
 
   const http = Fastify({ logger: false, forceCloseConnections: 'idle', bodyLimit: 16 * 1024 * 1024 });
-  await registerAdminRoutes(http, { accounts, adminToken: secrets.adminToken });
+  await registerAdminRoutes(http, { accounts, jobs: station, adminToken: secrets.adminToken });
   const address = await http.listen({ host: config.host, port: config.port });
   expiry.start();
 

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { CatalogError } from '../catalog/index.js';
 
 /** The secrets `longshore serve` generates at first start and keeps in its data directory. */
 export interface DataDirSecrets {
@@ -79,7 +80,10 @@ export async function lockDataDir(dataDir: string): Promise<() => Promise<void>>
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       const pid = Number((await readFile(path, 'utf8').catch(() => '')).trim());
       if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid)) {
-        throw new Error(`another longshore serve (pid ${pid}) is using ${dataDir}`);
+        throw new CatalogError('InvalidConfiguration', {
+          option: '--data-dir (LONGSHORE_DATA_DIR)',
+          reason: `another longshore serve (pid ${pid}) is already using ${dataDir}`,
+        });
       }
       await rm(path, { force: true });
     }

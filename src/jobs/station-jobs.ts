@@ -1,5 +1,5 @@
 import { CatalogError, missingParameter } from '../catalog/index.js';
-import type { JobRecord, Store } from '../store/index.js';
+import type { JobEventRecord, JobRecord, Store } from '../store/index.js';
 import { normaliseJobId } from './job-id.js';
 import { JobTransitioner, type JobChangeListener } from './job-transitioner.js';
 import { verifySignatureFile, type SignatureVerdict } from './signature.js';
@@ -43,6 +43,12 @@ export class StationJobs {
     const job = jobId ? await this.#opts.store.getJob(jobId) : null;
     if (!job) throw new CatalogError('InvalidJobIdException', {}, { jobId: jobIdInput });
     return job;
+  }
+
+  /** The job's history, oldest first (for operators; customers use JobService.history). */
+  async history(jobIdInput: string): Promise<JobEventRecord[]> {
+    const job = await this.job(jobIdInput);
+    return this.#opts.store.jobHistory(job.jobId);
   }
 
   /** NotReceived/Pending -> AtAWS/Pending. */

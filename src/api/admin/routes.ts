@@ -5,6 +5,7 @@ import { registerAccountRoutes } from './account-routes.js';
 import { bearerToken, tokenMatches } from './auth.js';
 import { registerBucketRoutes } from './bucket-routes.js';
 import { adminErrorHandler, sendError } from './errors.js';
+import { registerJobRoutes, type AdminJobs } from './job-routes.js';
 import type { HealthResponse } from './wire.js';
 
 /** The admin API's base path. */
@@ -12,6 +13,8 @@ export const ADMIN_PREFIX = '/admin/v1';
 
 export interface AdminRoutesDeps {
   accounts: AccountsService;
+  /** Read-only job look-ups for `GET /jobs/:jobId` (the control plane passes its StationJobs). */
+  jobs: AdminJobs;
   /** The bearer token every route but /health requires. */
   adminToken: string;
   /** Receives the cause of every InternalError (default: written to stderr). */
@@ -31,9 +34,9 @@ function requireToken(adminToken: string) {
 }
 
 /**
- * Registers the admin HTTP API under /admin/v1 in its own encapsulated scope: accounts and
- * buckets behind a bearer token, /health without. Every error is `{"error":{code,message,action}}`
- * with the catalog entry's HTTP status.
+ * Registers the admin HTTP API under /admin/v1 in its own encapsulated scope: accounts, buckets
+ * and a read-only view of jobs behind a bearer token, /health without. Every error is
+ * `{"error":{code,message,action}}` with the catalog entry's HTTP status.
  */
 export async function registerAdminRoutes(app: FastifyInstance, deps: AdminRoutesDeps): Promise<void> {
   await app.register(
@@ -55,6 +58,7 @@ export async function registerAdminRoutes(app: FastifyInstance, deps: AdminRoute
         secured.addHook('onRequest', requireToken(deps.adminToken));
         registerAccountRoutes(secured, deps.accounts);
         registerBucketRoutes(secured, deps.accounts);
+        registerJobRoutes(secured, deps.jobs);
       });
     },
     { prefix: ADMIN_PREFIX },

@@ -96,3 +96,82 @@ export const grantBucketSchema = {
 export const listBucketsSchema = {
   response: { 200: { type: 'object', properties: { buckets: { type: 'array', items: bucket } } } },
 } as const;
+
+const nullableString = { type: ['string', 'null'] } as const;
+
+const jobView = {
+  type: 'object',
+  required: [
+    'jobId',
+    'owner',
+    'jobType',
+    'locationCode',
+    'locationMessage',
+    'progressCode',
+    'progressMessage',
+    'isCanceled',
+    'carrier',
+    'trackingNumber',
+    'logBucket',
+    'logKey',
+    'errorCount',
+    'signature',
+    'signatureFileContents',
+    'currentManifest',
+    'creationDate',
+    'artifactList',
+  ],
+  properties: {
+    jobId: { type: 'string' },
+    owner: { type: 'string' },
+    jobType: { type: 'string' },
+    locationCode: { type: 'string' },
+    locationMessage: { type: 'string' },
+    progressCode: { type: 'string' },
+    progressMessage: { type: 'string' },
+    isCanceled: { type: 'boolean' },
+    carrier: nullableString,
+    trackingNumber: nullableString,
+    logBucket: nullableString,
+    logKey: nullableString,
+    errorCount: { type: 'integer' },
+    signature: { type: 'string' },
+    signatureFileContents: { type: 'string' },
+    currentManifest: { type: 'string' },
+    creationDate: timestamp,
+    artifactList: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['description', 'url'],
+        properties: { description: { type: 'string' }, url: { type: 'string' } },
+      },
+    },
+  },
+} as const;
+
+const jobEvent = {
+  type: 'object',
+  required: ['seq', 'at', 'event', 'location', 'progress', 'canceled', 'actor', 'detail'],
+  properties: {
+    seq: { type: 'integer' },
+    at: timestamp,
+    event: { type: 'string' },
+    location: { type: 'string' },
+    progress: { type: 'string' },
+    canceled: { type: 'boolean' },
+    actor: { type: 'string' },
+    detail: nullableString,
+  },
+} as const;
+
+// No pattern on :jobId: a malformed ID is InvalidJobIdException (from the jobs service), as on the API.
+export const showJobSchema = {
+  params: { type: 'object', required: ['jobId'], properties: { jobId: { type: 'string' } } },
+  response: {
+    200: {
+      type: 'object',
+      properties: { job: jobView, history: { type: 'array', items: jobEvent } },
+    },
+  },
+} as const;

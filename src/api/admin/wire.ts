@@ -1,4 +1,6 @@
 import type { Account, Bucket, NewAccountKeys } from '../../accounts/index.js';
+import type { JobStatusView } from '../../jobs/index.js';
+import type { JobEventRecord } from '../../store/index.js';
 
 /** A value as it travels in JSON: dates become ISO-8601 strings. */
 export type Json<T> = T extends Date
@@ -22,6 +24,15 @@ export interface BucketResponse {
 }
 export interface BucketListResponse {
   buckets: Json<Bucket>[];
+}
+/** A job as the admin API shows it: everything GetStatus reports, plus the owning account. */
+export type AdminJobView = JobStatusView & { owner: string };
+/** One line of a job's history (the job ID is the job's own). */
+export type AdminJobEvent = Omit<JobEventRecord, 'jobId'>;
+export interface JobResponse {
+  job: Json<AdminJobView>;
+  /** Oldest first. */
+  history: Json<AdminJobEvent>[];
 }
 export interface HealthResponse {
   status: 'ok';

@@ -52,6 +52,11 @@ describe('AdminClient against the admin API', () => {
     const granted = await client.grantBucket('client-bucket', other.accessKeyId);
     expect(granted.bucket.grants).toEqual([other.accessKeyId]);
     expect((await client.listBuckets()).buckets.map((b) => b.name)).toEqual(['client-bucket']);
+    server.jobs.add({ jobId: 'ABC12' });
+    const shown = await client.job('abc12');
+    expect(shown.job).toMatchObject({ jobId: 'ABC12', owner: 'LSIA0000000000000001' });
+    expect(shown.history).toEqual([]);
+    expect((await rejection(client.job('ZZZZZ'))).code).toBe('InvalidJobIdException');
   });
 
   it("carries the server's code and message", async () => {

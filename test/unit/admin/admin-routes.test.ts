@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { signatureFileContents } from '../../../src/jobs/index.js';
 import { startAdminServer, TEST_TOKEN, type TestAdminServer } from './admin-server.js';
 
 let server: TestAdminServer;
@@ -12,6 +13,7 @@ beforeEach(() => {
   server.accounts.accounts.clear();
   server.accounts.buckets.clear();
   server.accounts.calls.length = 0;
+  server.jobs.clear();
 });
 
 async function call(method: string, path: string, body?: unknown, token: string | null = TEST_TOKEN) {
@@ -219,5 +221,131 @@ describe('admin API buckets', () => {
     expect(body.error.code).toBe('InternalError');
     expect(JSON.stringify(body)).not.toContain('hunter2');
     expect(server.logged.at(-1)).toBeInstanceOf(Error);
+  });
+});
+
+describe('admin API jobs', () => {
+  // A loaded and returned job, with two lines of history (server.jobs is a fake of StationJobs).
+  function addReturnedJob() {
+    return server.jobs.add(
+      {
+        jobId: 'K7M2P',
+        location: 'Returned',
+        progress: 'SuccessWithErrors',
+        carrier: 'UPS',
+        trackingNumber: '1Z999AA10123456784',
+        logBucket: 'logs',
+        logKey: 'import-K7M2P.csv',
+        errorCount: 2,
+      },
+      [
+        { event: 'create', detail: 'job created' },
+        {
+          event: 'receive',
+          location: 'AtAWS',
+          progress: 'Pending',
+          canceled: false,
+          actor: 'station:dock-1',
+          detail: null,
+        },
+      ],
+    );
+  }
+
+  it('requires the admin token', async () => {
+    addReturnedJob();
+    const { status, body } = await call('GET', '/jobs/K7M2P', undefined, null);
+    expect(status).toBe(401);
+    expect(body.error.code).toBe('InvalidAdminToken');
+    expect(server.jobs.calls).toEqual([]);
+  });
+
+  it('answers 200 with the job as GetStatus shows it, its owner, and its history', async () => {
+    const job = addReturnedJob();
+    const { status, body } = await call('GET', '/jobs/K7M2P');
+    expect(status).toBe(200);
+    expect(body).toEqual({
+      job: {
+        jobId: 'K7M2P',
+        owner: 'LSIA0000000000000001',
+        jobType: 'Import',
+        locationCode: 'Returned',
+        locationMessage: 'The device was sent back with UPS; tracking number 1Z999AA10123456784.',
+        progressCode: 'SuccessWithErrors',
+        progressMessage: 'The load finished, but 2 file(s) failed; the import log lists them.',
+        isCanceled: false,
+        carrier: 'UPS',
+        trackingNumber: '1Z999AA10123456784',
+        logBucket: 'logs',
+        logKey: 'import-K7M2P.csv',
+        errorCount: 2,
+        signature: job.signature,
+        signatureFileContents: signatureFileContents('K7M2P', job.signature),
+        currentManifest: job.manifestText,
+        creationDate: '2024-05-03T09:00:00.000Z',
+        artifactList: [],
+      },
+      history: [
+        {
+          seq: 1,
+          at: '2024-05-03T09:00:00.000Z',
+          event: 'create',
+          location: 'NotReceived',
+          progress: 'Pending',
+          canceled: false,
+          actor: 'api',
+          detail: 'job created',
+        },
+        {
+          seq: 2,
+          at: '2024-05-04T09:00:00.000Z',
+          event: 'receive',
+          location: 'AtAWS',
+          progress: 'Pending',
+          canceled: false,
+          actor: 'station:dock-1',
+          detail: null,
+        },
+      ],
+    });
+  });
+
+  it('sends nulls for a job not yet returned or loaded', async () => {
+    server.jobs.add({ jobId: 'ABC12', location: 'NotReceived' });
+    const { status, body } = await call('GET', '/jobs/ABC12');
+    expect(status).toBe(200);
+    expect(body.job).toMatchObject({
+      carrier: null,
+      trackingNumber: null,
+      logBucket: null,
+      logKey: null,
+      errorCount: 0,
+    });
+    expect(body.history).toEqual([]);
+  });
+
+  it('accepts a lower-case job ID', async () => {
+    addReturnedJob();
+    const { status, body } = await call('GET', '/jobs/k7m2p');
+    expect(status).toBe(200);
+    expect(body.job.jobId).toBe('K7M2P');
+    expect(body.history).toHaveLength(2);
+  });
+
+  it.each([
+    ['an unknown job ID', 'ZZZZZ'],
+    ['a malformed job ID', 'K7M2O'],
+    ['a job ID of the wrong length', 'K7M2PP'],
+  ])('answers %s with 400 InvalidJobIdException', async (_label, jobId) => {
+    addReturnedJob();
+    const { status, body } = await call('GET', `/jobs/${jobId}`);
+    expect(status).toBe(400);
+    expect(body).toEqual({
+      error: {
+        code: 'InvalidJobIdException',
+        message: expect.stringContaining('job ID'),
+        action: expect.any(String),
+      },
+    });
   });
 });
