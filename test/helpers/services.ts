@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { SecretBox, StoreAccountsService } from '../../src/accounts/index.js';
+import { SecretBox, StoreAccountsService, type AccountsService } from '../../src/accounts/index.js';
 import { JobService, StationJobs } from '../../src/jobs/index.js';
 import { openStore, type Store } from '../../src/store/index.js';
 
@@ -64,7 +64,7 @@ ${extra}`;
 
 /** An account with a bucket it owns. */
 export async function customerWithBucket(
-  services: TestServices,
+  services: { accounts: AccountsService },
   bucket: string,
 ): Promise<{ key: string; secret: string }> {
   const created = await services.accounts.createAccount({ emails: [`${bucket}@example.org`] });
