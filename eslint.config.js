@@ -15,6 +15,10 @@ export default tseslint.config(
     },
   },
   {
+    files: ['bin/**/*.js', '*.js'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
+  },
+  {
     files: ['src/config/**', 'test/**', 'scripts/**', 'bench/**', 'bin/**', 'vitest.config.ts'],
     rules: { 'no-restricted-properties': 'off' },
   },

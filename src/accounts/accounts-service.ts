@@ -74,7 +74,13 @@ export class StoreAccountsService implements AccountsService {
   async createBucket(name: string, owner: string, region?: string): Promise<Bucket> {
     if (!isValidBucketName(name)) throw new CatalogError('InvalidBucketName');
     await this.#requireAccount(owner);
-    const bucket = { name, owner, region: region ?? this.#deps.defaultRegion, grants: [], createdAt: this.#now() };
+    const bucket = {
+      name,
+      owner,
+      region: region ?? this.#deps.defaultRegion,
+      grants: [],
+      createdAt: this.#now(),
+    };
     if (await this.#deps.store.insertBucket(bucket)) return bucket;
     const existing = await this.#deps.store.getBucket(name);
     if (existing?.owner === owner) throw new CatalogError('BucketAlreadyOwnedByYou');

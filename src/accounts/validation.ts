@@ -1,7 +1,8 @@
 import { invalidParameter, missingParameter } from '../catalog/index.js';
 
 // A pragmatic address check: one @, a dotted domain, no spaces or angle brackets.
-const EMAIL_PATTERN = /^[^\s@<>()",;:]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*$/;
+const EMAIL_PATTERN =
+  /^[^\s@<>()",;:]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*$/;
 
 export function isEmailAddress(text: string): boolean {
   return text.length <= 254 && EMAIL_PATTERN.test(text);
