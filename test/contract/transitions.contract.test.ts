@@ -12,6 +12,7 @@ import {
 import { JobTransitioner } from '../../src/jobs/job-transitioner.js';
 import type { JobRecord, Store } from '../../src/store/index.js';
 import { storeFactories } from '../helpers/databases.js';
+import { account, job as jobRecord, mustCreate } from './store-fixtures.js';
 
 // Walks every (state x event) pair through the real guarded SQL update, on every store adapter:
 // the database must accept exactly what the table allows and refuse the rest with its code.
@@ -22,40 +23,9 @@ describe.each(storeFactories())('guarded transitions on $name', (factory) => {
 
   beforeAll(async () => {
     store = await factory.open();
-    await store.insertAccount({
-      accessKeyId: 'LSIAWALKWALKWALKWALK',
-      secretCiphertext: 'x',
-      name: 'walker',
-      emails: ['walker@example.org'],
-      signedUp: true,
-      problem: false,
-      createdAt: now(),
-    });
+    await store.insertAccount(account('LSIAWALKWALKWALKWALK'));
     const station = new StationJobs({ store, signingKey: Buffer.alloc(32) });
-    const created = await store.createJob(
-      {
-        jobId: 'WALK1',
-        owner: 'LSIAWALKWALKWALKWALK',
-        jobType: 'Import',
-        manifestText: 'm',
-        signature: 's',
-        location: 'NotReceived',
-        progress: 'Pending',
-        progressMessage: null,
-        canceled: false,
-        createdAt: now(),
-        updatedAt: now(),
-        expiredAt: null,
-        carrier: null,
-        trackingNumber: null,
-        logBucket: null,
-        logKey: null,
-        errorCount: null,
-      },
-      { event: 'create', at: now(), actor: 'test' },
-      { limit: 10, since: now() },
-    );
-    expect(created.ok).toBe(true);
+    await mustCreate(store, jobRecord('WALK1', 'LSIAWALKWALKWALKWALK', now()));
     job = await station.job('WALK1');
   }, 60_000);
   afterAll(() => store.close());

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Permissions } from '../../../src/accounts/index.js';
-import { CatalogError } from '../../../src/catalog/index.js';
+import { codeOf } from '../../helpers/catalog-codes.js';
 import { makeServices, type TestServices } from '../../helpers/services.js';
 
 let s: TestServices;
@@ -10,15 +10,6 @@ beforeAll(async () => {
   permissions = new Permissions(s.store);
 });
 afterAll(() => s.close());
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  const err = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(CatalogError);
-  return (err as CatalogError).code;
-}
 
 describe('accounts', () => {
   it('creates keys whose secret is stored sealed and can be read back for signing', async () => {

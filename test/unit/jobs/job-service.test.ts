@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CatalogError } from '../../../src/catalog/index.js';
+import { codeOf } from '../../helpers/catalog-codes.js';
 import { expireDueJobs, verifySignatureFile } from '../../../src/jobs/index.js';
 import {
   customerWithBucket,
@@ -13,16 +14,6 @@ beforeAll(async () => {
   s = await makeServices({ quota: 3 });
 });
 afterAll(() => s.close());
-
-/** The catalog code a promise rejects with. */
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  const err = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(CatalogError);
-  return (err as CatalogError).code;
-}
 
 let bucketSeq = 0;
 async function newCustomer() {
