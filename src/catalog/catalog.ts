@@ -874,7 +874,7 @@ export const CATALOG = {
   InvalidAddressException: {
     group: 'api',
     http: 400,
-    message: 'The return address in the manifest cannot be used.',
+    message: 'The return address cannot be used: {fields}.',
     action: 'Correct the returnAddress section of the manifest and send it again.',
     retryable: false,
     channels: API,
@@ -1077,6 +1077,15 @@ export const CATALOG = {
     action: 'Start it with `longshore serve`, or point --server (LONGSHORE_SERVER) at the right address.',
     retryable: true,
     channels: ['cli'],
+  },
+  UnknownCommand: {
+    group: 'longshore',
+    message:
+      'The subject of the e-mail names no command. The commands are CREATE JOB, UPDATE JOB, CANCEL JOB, GET STATUS and LIST JOBS.',
+    action:
+      'Send the e-mail again with one command as its subject: attach the manifest for CREATE JOB and UPDATE JOB, and put a JOBID: line in the body for UPDATE JOB, CANCEL JOB and GET STATUS.',
+    retryable: false,
+    channels: EMAIL,
   },
   InvalidAdminToken: {
     group: 'longshore',

@@ -24,6 +24,7 @@ describe('catalog entries', () => {
       Success: ['logUrl'],
       SuccessWithErrors: ['count'],
       InvalidParameterException: ['parameter'],
+      InvalidAddressException: ['fields'],
       MissingParameterException: ['parameter'],
       InvalidManifestField: ['fields'],
       MissingManifestField: ['fields'],
