@@ -1074,7 +1074,8 @@ export const CATALOG = {
   ServerUnreachable: {
     group: 'longshore',
     message: 'Could not reach the Longshore server at {url}.',
-    action: 'Start it with `longshore serve`, or point --server (LONGSHORE_SERVER) at the right address.',
+    action:
+      'Check that `longshore serve` is running there; admin and station commands take --server (LONGSHORE_SERVER), customer commands --endpoint-url (LONGSHORE_ENDPOINT).',
     retryable: true,
     channels: ['cli'],
   },

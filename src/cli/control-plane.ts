@@ -1,6 +1,8 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { SecretBox, StoreAccountsService, type AccountsService } from '../accounts/index.js';
 import { registerAdminRoutes } from '../api/admin/index.js';
+import { registerLabelRoutes, StoreShippingLabels } from '../api/labels/index.js';
+import { registerQueryApi } from '../api/query/index.js';
 import type { ServeConfig } from '../config/index.js';
 import { ExpiryScheduler, JobService, StationJobs } from '../jobs/index.js';
 import { openStore, type Store } from '../store/index.js';
@@ -54,8 +56,22 @@ export async function startControlPlane(config: ServeConfig): Promise<ControlPla
     onError: logError,
   });
 
+  const labels = new StoreShippingLabels({
+    store,
+    signingKey: secrets.signingKey,
+    urlTtlSeconds: config.labelUrlTtl,
+    stationCountry: config.stationCountry,
+  });
+
   const http = Fastify({ logger: false, forceCloseConnections: 'idle', bodyLimit: 16 * 1024 * 1024 });
-  await registerAdminRoutes(http, { accounts, jobs: station, adminToken: secrets.adminToken });
+  await registerQueryApi(http, { jobs, accounts, labels, logError });
+  await registerLabelRoutes(http, {
+    store,
+    signingKey: secrets.signingKey,
+    stationAddress: config.stationAddress,
+    logError,
+  });
+  await registerAdminRoutes(http, { accounts, jobs: station, adminToken: secrets.adminToken, logError });
   const address = await http.listen({ host: config.host, port: config.port });
   expiry.start();
 

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { registerAdminCommands } from './commands/admin.js';
 import { registerCodesCommand } from './commands/codes.js';
+import { registerCustomerCommands } from './commands/customer.js';
 import { registerServeCommand } from './commands/serve.js';
 import type { CliIo } from './io.js';
 
@@ -34,6 +35,7 @@ export function buildProgram(io: CliIo): Command {
     .showSuggestionAfterError(true);
   registerServeCommand(program, io);
   registerAdminCommands(program, io);
+  registerCustomerCommands(program, io);
   registerCodesCommand(program, io);
   return program;
 }

@@ -46,6 +46,10 @@ export interface ServeConfig {
   createJobQuota: number;
   stationName: string;
   stationCountry: string;
+  /** The station's postal address, one line each, printed on shipping labels. */
+  stationAddress: string[];
+  /** Seconds a shipping label link stays valid. */
+  labelUrlTtl: number;
   json: boolean;
 }
 
@@ -66,6 +70,39 @@ export interface StationClientConfig extends AdminClientConfig {
   stationCountry: string;
 }
 
+/**
+ * The AWS CLI's own environment variables, as customer commands read them (DECISIONS §8: credentials
+ * like the AWS CLI). Passed through here so only src/config reads the process environment.
+ */
+export interface AwsEnvironment {
+  /** AWS_ACCESS_KEY_ID */
+  accessKeyId?: string;
+  /** AWS_SECRET_ACCESS_KEY */
+  secretAccessKey?: string;
+  /** AWS_SESSION_TOKEN */
+  sessionToken?: string;
+  /** AWS_PROFILE, else AWS_DEFAULT_PROFILE */
+  profile?: string;
+  /** AWS_REGION, else AWS_DEFAULT_REGION */
+  region?: string;
+  /** AWS_SHARED_CREDENTIALS_FILE (default ~/.aws/credentials) */
+  sharedCredentialsFile?: string;
+  /** AWS_CONFIG_FILE (default ~/.aws/config) */
+  configFile?: string;
+}
+
+/** What the customer commands (create-job, get-status, ...) need to call the Import/Export API. */
+export interface CustomerClientConfig {
+  /** Base URL without a trailing slash. */
+  endpoint: string;
+  /** --profile: an explicit profile, which wins over AWS_ACCESS_KEY_ID (as in the AWS CLI). */
+  profile?: string;
+  /** --signing-region; undefined means AWS_REGION, AWS_DEFAULT_REGION, the profile's, us-east-1. */
+  signingRegion?: string;
+  aws: AwsEnvironment;
+  json: boolean;
+}
+
 /** Settings of commands that only print (codes). */
 export interface OutputConfig {
   json: boolean;
@@ -77,6 +114,7 @@ export interface ConfigOf {
   admin: AdminClientConfig;
   station: StationClientConfig;
   codes: OutputConfig;
+  customer: CustomerClientConfig;
 }
 
 type Getter = <K extends OptionName>(name: K) => OptionValue<K>;
@@ -93,10 +131,12 @@ export function resolveConfig<C extends CommandName>(
   cwd: string = process.cwd(),
 ): ConfigOf[C] {
   const get: Getter = (name) => resolveOption(command, name, flags, env);
-  return BUILDERS[command](get, cwd);
+  return BUILDERS[command](get, cwd, env);
 }
 
-const BUILDERS: { [C in CommandName]: (get: Getter, cwd: string) => ConfigOf[C] } = {
+const BUILDERS: {
+  [C in CommandName]: (get: Getter, cwd: string, env: Environment) => ConfigOf[C];
+} = {
   serve: (get, cwd) => ({
     dataDir: absolute(cwd, get('data-dir')),
     host: get('host'),
@@ -113,6 +153,8 @@ const BUILDERS: { [C in CommandName]: (get: Getter, cwd: string) => ConfigOf[C] 
     createJobQuota: get('create-job-quota'),
     stationName: get('station-name'),
     stationCountry: get('station-country'),
+    stationAddress: get('station-address').split('|'),
+    labelUrlTtl: get('label-url-ttl'),
     json: get('json'),
   }),
   admin: (get, cwd) => adminClient(get, cwd),
@@ -122,7 +164,35 @@ const BUILDERS: { [C in CommandName]: (get: Getter, cwd: string) => ConfigOf[C] 
     stationCountry: get('station-country'),
   }),
   codes: (get) => ({ json: get('json') }),
+  customer: (get, _cwd, env) => ({
+    endpoint: get('endpoint-url'),
+    profile: get('profile'),
+    signingRegion: get('signing-region'),
+    aws: awsEnvironment(env),
+    json: get('json'),
+  }),
 };
+
+/** The AWS CLI variables that are set (an empty variable counts as unset). */
+function awsEnvironment(env: Environment): AwsEnvironment {
+  const read = (...names: string[]): string | undefined => {
+    for (const name of names) {
+      const text = env[name]?.trim();
+      if (text) return text;
+    }
+    return undefined;
+  };
+  const aws: AwsEnvironment = {
+    accessKeyId: read('AWS_ACCESS_KEY_ID'),
+    secretAccessKey: read('AWS_SECRET_ACCESS_KEY'),
+    sessionToken: read('AWS_SESSION_TOKEN'),
+    profile: read('AWS_PROFILE', 'AWS_DEFAULT_PROFILE'),
+    region: read('AWS_REGION', 'AWS_DEFAULT_REGION'),
+    sharedCredentialsFile: read('AWS_SHARED_CREDENTIALS_FILE'),
+    configFile: read('AWS_CONFIG_FILE'),
+  };
+  return Object.fromEntries(Object.entries(aws).filter(([, v]) => v !== undefined)) as AwsEnvironment;
+}
 
 function adminClient(get: Getter, cwd: string): AdminClientConfig {
   return {

@@ -1,4 +1,5 @@
 import {
+  InvalidValue,
   parseBoolean,
   parseCountryCode,
   parseEmailAddress,
@@ -14,8 +15,24 @@ import {
   type Parser,
 } from './parsers.js';
 
+/** Most lines, and characters per line, of `--station-address`: what fits on a 4x6 inch label. */
+const MAX_ADDRESS_LINES = 6;
+const MAX_ADDRESS_LINE_LENGTH = 60;
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f]/;
+
+/** Postal address lines separated by `|`: 2-6 lines of 1-60 characters, returned trimmed as `a|b|c`. */
+function parseAddressLines(raw: string): string {
+  const lines = raw.split('|').map((line) => line.trim());
+  const rule = `must be 2 to ${MAX_ADDRESS_LINES} lines of 1 to ${MAX_ADDRESS_LINE_LENGTH} characters, separated by |`;
+  if (lines.length < 2 || lines.length > MAX_ADDRESS_LINES) throw new InvalidValue(rule);
+  const bad = (line: string) => line === '' || line.length > MAX_ADDRESS_LINE_LENGTH || CONTROL.test(line);
+  if (lines.some(bad)) throw new InvalidValue(rule);
+  return lines.join('|');
+}
+
 /** The command groups that read configuration. */
-export type CommandName = 'serve' | 'admin' | 'station' | 'codes';
+export type CommandName = 'serve' | 'admin' | 'station' | 'codes' | 'customer';
 
 /** One option, declared once: its flag is `--<name>`, its variable `LONGSHORE_<NAME>`. */
 export interface OptionSpec<T> {
@@ -29,6 +46,8 @@ export interface OptionSpec<T> {
   readonly commands: readonly CommandName[];
   /** Secret values are never repeated in error messages. */
   readonly secret?: boolean;
+  /** The environment variable, when it is not `LONGSHORE_<NAME>` (DECISIONS §8: LONGSHORE_ENDPOINT). */
+  readonly env?: string;
 }
 
 function value<T>(
@@ -45,6 +64,8 @@ function flag(help: string, commands: readonly CommandName[]): OptionSpec<boolea
 
 const SERVE: CommandName[] = ['serve'];
 const CLIENTS: CommandName[] = ['admin', 'station'];
+/** The customer commands: create-job, get-status, list-jobs, update-job, cancel-job, get-shipping-label. */
+const CUSTOMER: CommandName[] = ['customer'];
 
 /**
  * Every configuration option of Longshore (DECISIONS §8), keyed by its flag name. The CLI builds its
@@ -174,6 +195,20 @@ export const OPTIONS = {
     help: "the station's country (two-letter code)",
     commands: ['serve', 'station'],
   }),
+  'station-address': value({
+    valueName: 'LINES',
+    parse: parseAddressLines,
+    default: 'Longshore loading station|1 Dock Road|Springfield, OR 97477|USA',
+    help: "the station's postal address printed on shipping labels, lines separated by |",
+    commands: SERVE,
+  }),
+  'label-url-ttl': value({
+    valueName: 'SECONDS',
+    parse: parsePositiveInteger,
+    default: 604800,
+    help: 'seconds a shipping label link stays valid',
+    commands: SERVE,
+  }),
   server: value({
     valueName: 'URL',
     parse: urlParser(['http', 'https'], { baseUrl: true }),
@@ -188,11 +223,32 @@ export const OPTIONS = {
     commands: CLIENTS,
     secret: true,
   }),
+  'endpoint-url': value({
+    valueName: 'URL',
+    parse: urlParser(['http', 'https'], { baseUrl: true }),
+    default: 'http://127.0.0.1:8080',
+    help: 'URL of the Import/Export API that customer commands call',
+    commands: CUSTOMER,
+    env: 'LONGSHORE_ENDPOINT',
+  }),
+  profile: value({
+    valueName: 'NAME',
+    parse: parseKey,
+    help: 'sign with this profile of the AWS shared credentials and config files (AWS_SHARED_CREDENTIALS_FILE, AWS_CONFIG_FILE); without it: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, else the profile in AWS_PROFILE, else the default profile',
+    commands: CUSTOMER,
+  }),
+  'signing-region': value({
+    valueName: 'REGION',
+    parse: parseRegion,
+    help: "SigV4 signing region; without it AWS_REGION, AWS_DEFAULT_REGION, the profile's region, else us-east-1",
+    commands: CUSTOMER,
+  }),
   json: flag('print one JSON object (results on stdout, errors on stderr)', [
     'serve',
     'admin',
     'station',
     'codes',
+    'customer',
   ]),
 } as const;
 
@@ -208,9 +264,13 @@ export type OptionValue<K extends OptionName> = (typeof OPTIONS)[K] extends Opti
 type OptionValueOrUndefined<K extends OptionName> =
   (typeof OPTIONS)[K] extends OptionSpec<infer T> ? T | undefined : never;
 
-/** The environment variable of an option: `LONGSHORE_` + the name in upper snake case. */
+/**
+ * The environment variable of an option: `LONGSHORE_` + the name in upper snake case, unless the
+ * option declares its own (`endpoint-url` is LONGSHORE_ENDPOINT).
+ */
 export function envVarOf(name: string): string {
-  return `LONGSHORE_${name.replace(/-/g, '_').toUpperCase()}`;
+  const declared = (OPTIONS as Record<string, OptionSpec<unknown> | undefined>)[name]?.env;
+  return declared ?? `LONGSHORE_${name.replace(/-/g, '_').toUpperCase()}`;
 }
 
 /** The property name commander uses for an option's flag: `s3-access-key-id` -> `s3AccessKeyId`. */

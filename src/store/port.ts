@@ -5,6 +5,7 @@ import type {
   JobRecord,
   LocationCode,
   ProgressCode,
+  ShippingLabelRecord,
 } from './records.js';
 
 /** Which states a guarded job update may start from; an omitted list means "any". */
@@ -84,4 +85,9 @@ export interface Store {
   /** Jobs matching the guard whose createdAt is before `createdBefore` (for expiry). */
   findJobsCreatedBefore(guard: JobStateGuard, createdBefore: Date, limit: number): Promise<JobRecord[]>;
   jobHistory(jobId: string): Promise<JobEventRecord[]>;
+
+  /** Inserts a label and its job list in one transaction; a taken label ID is a database error. */
+  insertShippingLabel(label: ShippingLabelRecord): Promise<void>;
+  /** The label with its jobs in the order given at insertion, or null. */
+  getShippingLabel(labelId: string): Promise<ShippingLabelRecord | null>;
 }

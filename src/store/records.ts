@@ -73,3 +73,30 @@ export interface JobEventRecord {
   actor: string;
   detail: string | null;
 }
+
+/** The sender's postal address printed on a shipping label (country as ISO alpha-2). */
+export interface ShippingLabelAddress {
+  name: string;
+  company?: string;
+  street1: string;
+  street2?: string;
+  street3?: string;
+  city: string;
+  stateOrProvince?: string;
+  postalCode: string;
+  phoneNumber: string;
+  country: string;
+}
+
+/** A shipping label as issued by GetShippingLabel: the PDF is rendered from this record alone. */
+export interface ShippingLabelRecord {
+  /** Random and unguessable (16 bytes, base64url); it names the PDF in the label's URL. */
+  labelId: string;
+  /** The account that asked for it (an access key ID); only its signed URL serves the PDF. */
+  owner: string;
+  /** The jobs the label covers, one page each, in the order asked (each once). */
+  jobIds: string[];
+  /** The FROM address. */
+  address: ShippingLabelAddress;
+  createdAt: Date;
+}

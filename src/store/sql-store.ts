@@ -1,6 +1,7 @@
 import * as accounts from './account-sql.js';
 import * as buckets from './bucket-sql.js';
 import * as jobs from './job-sql.js';
+import * as labels from './label-sql.js';
 import { migrate } from './migrations/migrate.js';
 import type {
   AccountPatch,
@@ -11,7 +12,13 @@ import type {
   ListJobsQuery,
   Store,
 } from './port.js';
-import type { AccountRecord, BucketRecord, JobEventRecord, JobRecord } from './records.js';
+import type {
+  AccountRecord,
+  BucketRecord,
+  JobEventRecord,
+  JobRecord,
+  ShippingLabelRecord,
+} from './records.js';
 import type { SqlExecutor } from './sql-executor.js';
 
 /**
@@ -96,5 +103,13 @@ export class SqlStore implements Store {
 
   jobHistory(jobId: string): Promise<JobEventRecord[]> {
     return jobs.jobHistory(this.db, jobId);
+  }
+
+  insertShippingLabel(label: ShippingLabelRecord): Promise<void> {
+    return labels.insertShippingLabel(this.db, label);
+  }
+
+  getShippingLabel(labelId: string): Promise<ShippingLabelRecord | null> {
+    return labels.getShippingLabel(this.db, labelId);
   }
 }

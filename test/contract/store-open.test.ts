@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openStore, SchemaTooNewError } from '../../src/store/index.js';
+import { MIGRATIONS } from '../../src/store/migrations/index.js';
 import { account, bucket, event, job, minutes, mustCreate, NO_QUOTA, sqlOf } from './store-fixtures.js';
 
 // Each PGlite start costs seconds, so these tests open as few as they can.
@@ -54,7 +55,7 @@ describe('openStore (embedded PGlite)', () => {
     try {
       expect(await store.listAccounts()).toEqual([]);
       const versions = await sqlOf(store).query<{ version: number }>('SELECT version FROM schema_migrations');
-      expect(versions).toHaveLength(4);
+      expect(versions).toHaveLength(MIGRATIONS.length);
     } finally {
       await store.close();
     }

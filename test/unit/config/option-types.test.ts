@@ -16,5 +16,7 @@ describe('option value types', () => {
       { endpoint: string; accessKeyId: string; secretAccessKey: string; region: string } | undefined
     >();
     expectTypeOf<AdminClientConfig['adminToken']>().toEqualTypeOf<string | undefined>();
+    expectTypeOf<ServeConfig['stationAddress']>().toEqualTypeOf<string[]>();
+    expectTypeOf<ServeConfig['labelUrlTtl']>().toEqualTypeOf<number>();
   });
 });

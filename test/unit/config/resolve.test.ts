@@ -49,6 +49,8 @@ describe('the option schema', () => {
         'create-job-quota',
         'station-name',
         'station-country',
+        'station-address',
+        'label-url-ttl',
         'server',
         'admin-token',
         'json',
@@ -75,6 +77,8 @@ describe('resolveConfig serve', () => {
       createJobQuota: 50,
       stationName: 'station-1',
       stationCountry: 'US',
+      stationAddress: ['Longshore loading station', '1 Dock Road', 'Springfield, OR 97477', 'USA'],
+      labelUrlTtl: 604800,
       json: false,
     });
   });
@@ -109,6 +113,8 @@ describe('resolveConfig serve', () => {
       LONGSHORE_CREATE_JOB_QUOTA: '3',
       LONGSHORE_STATION_NAME: 'dock-2',
       LONGSHORE_STATION_COUNTRY: 'de',
+      LONGSHORE_STATION_ADDRESS: ' Dock 7 | Hafenstr. 1 |20457 Hamburg|Germany ',
+      LONGSHORE_LABEL_URL_TTL: '3600',
       LONGSHORE_JSON: 'yes',
     };
     expect(resolveConfig('serve', {}, env, CWD)).toMatchObject({
@@ -130,6 +136,8 @@ describe('resolveConfig serve', () => {
       createJobQuota: 3,
       stationName: 'dock-2',
       stationCountry: 'DE',
+      stationAddress: ['Dock 7', 'Hafenstr. 1', '20457 Hamburg', 'Germany'],
+      labelUrlTtl: 3600,
       json: true,
     });
   });
@@ -174,6 +182,11 @@ describe('invalid options', () => {
     ['create-job-quota', 'lots', /whole number of 1 or more/],
     ['station-name', '!', /letters, digits/],
     ['station-country', 'USA', /two-letter country code/],
+    ['station-address', 'one line only', /2 to 6 lines/],
+    ['station-address', 'a||c', /2 to 6 lines/],
+    ['station-address', `a|${'x'.repeat(61)}`, /1 to 60 characters/],
+    ['station-address', 'a|b|c|d|e|f|g', /2 to 6 lines/],
+    ['label-url-ttl', '0', /whole number of 1 or more/],
     ['json', 'perhaps', /true, yes, on/],
     ['data-dir', ' ', /must not be empty/],
   ])('--%s %j', (name, value, rule) => {
