@@ -5,6 +5,7 @@ import { registerLabelRoutes, StoreShippingLabels } from '../api/labels/index.js
 import { registerQueryApi } from '../api/query/index.js';
 import type { ServeConfig } from '../config/index.js';
 import { ExpiryScheduler, JobService, StationJobs } from '../jobs/index.js';
+import { startMailService, type MailService } from '../mail/mail-service.js';
 import { openStore, type Store } from '../store/index.js';
 import { lockDataDir, prepareDataDir } from './data-dir.js';
 
@@ -17,6 +18,8 @@ export interface ControlPlane {
   http: FastifyInstance;
   /** Base URL of the HTTP listener (API and admin API). */
   url: string;
+  /** The e-mail channel: SMTP listener, notifier and outbox sender. */
+  mail: MailService;
   adminToken: string;
   /** Stops accepting work, lets requests in flight finish, and closes the database. */
   stop(): Promise<void>;
@@ -73,15 +76,24 @@ export async function startControlPlane(config: ServeConfig): Promise<ControlPla
   });
   await registerAdminRoutes(http, { accounts, jobs: station, adminToken: secrets.adminToken, logError });
   const address = await http.listen({ host: config.host, port: config.port });
+  const mail = await startMailService({ config, store, accounts, jobs, onError: logError }).catch(
+    async (err: unknown) => {
+      await http.close();
+      await store.close();
+      await unlock();
+      throw err;
+    },
+  );
   expiry.start();
 
   let stopping: Promise<void> | null = null;
   const stop = () =>
     (stopping ??= (async () => {
       await http.close();
+      await mail.stop();
       await expiry.stop();
       await store.close();
       await unlock();
     })());
-  return { store, accounts, jobs, station, http, url: address, adminToken: secrets.adminToken, stop };
+  return { store, accounts, jobs, station, http, url: address, mail, adminToken: secrets.adminToken, stop };
 }

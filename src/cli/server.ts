@@ -10,6 +10,8 @@ export async function runServe(config: ServeConfig): Promise<void> {
     `  database         ${config.databaseUrl ? redactUrl(config.databaseUrl) : 'embedded (PGlite in the data directory)'}`,
     `  API              ${plane.url}/`,
     `  admin API        ${plane.url}/admin/v1 (token in ${config.dataDir}/admin-token)`,
+    `  SMTP             ${plane.mail.url} (service address ${config.mailAddress}; ${smtpSecurity(config, plane.mail.tls)})`,
+    `  outgoing mail    ${plane.mail.outgoing}`,
   ];
   console.log(lines.join('\n'));
   await new Promise<void>((resolve) => {
@@ -28,4 +30,9 @@ export async function runServe(config: ServeConfig): Promise<void> {
 
 function redactUrl(url: string): string {
   return url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
+}
+
+function smtpSecurity(config: ServeConfig, tls: { certFile: string; selfSigned: boolean }): string {
+  const auth = config.smtpRequireAuth ? 'AUTH required' : 'AUTH optional';
+  return `${auth}; STARTTLS with ${tls.selfSigned ? 'the self-signed ' : ''}${tls.certFile}`;
 }

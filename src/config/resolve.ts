@@ -24,6 +24,12 @@ export interface S3TargetConfig {
   region: string;
 }
 
+/** The STARTTLS certificate of the SMTP listener, as absolute paths of PEM files. */
+export interface SmtpTlsConfig {
+  certFile: string;
+  keyFile: string;
+}
+
 /** Everything `longshore serve` needs. */
 export interface ServeConfig {
   /** Absolute path. */
@@ -38,6 +44,16 @@ export interface ServeConfig {
   /** Undefined means outgoing mail is written to the outbox folder in dataDir. */
   smtpRelay?: string;
   mailAddress: string;
+  /** STARTTLS certificate and key files; undefined means a self-signed pair in dataDir. */
+  smtpTls?: SmtpTlsConfig;
+  /** Whether command mails need SMTP AUTH with an account's access key ID and secret. */
+  smtpRequireAuth: boolean;
+  /** Largest command mail, in bytes (SMTP 552 above it). */
+  smtpMaxMessageSize: number;
+  /** Command mails per sender per minute (SMTP 450 above it). */
+  smtpRateLimit: number;
+  /** Longest wait between two delivery attempts of an outgoing mail, in seconds. */
+  outboxRetryMaxSeconds: number;
   region: string;
   jobExpiryDays: number;
   expiredRetentionDays: number;
@@ -146,6 +162,11 @@ const BUILDERS: {
     s3: s3Target(get),
     smtpRelay: get('smtp-relay'),
     mailAddress: get('mail-address'),
+    smtpTls: smtpTls(get, cwd),
+    smtpRequireAuth: get('smtp-require-auth'),
+    smtpMaxMessageSize: get('smtp-max-message-size'),
+    smtpRateLimit: get('smtp-rate-limit'),
+    outboxRetryMaxSeconds: get('outbox-retry-max-seconds'),
     region: get('region'),
     jobExpiryDays: get('job-expiry-days'),
     expiredRetentionDays: get('expired-retention-days'),
@@ -227,6 +248,16 @@ function s3Target(get: Getter): S3TargetConfig | undefined {
   if (accessKeyId === undefined) throw invalid('s3-access-key-id', required);
   if (secretAccessKey === undefined) throw invalid('s3-secret-access-key', required);
   return { endpoint, accessKeyId, secretAccessKey, region };
+}
+
+/** Cross-option rule: a STARTTLS certificate needs its key, and a key its certificate. */
+function smtpTls(get: Getter, cwd: string): SmtpTlsConfig | undefined {
+  const certFile = get('smtp-tls-cert');
+  const keyFile = get('smtp-tls-key');
+  if (certFile === undefined && keyFile === undefined) return undefined;
+  if (certFile === undefined) throw invalid('smtp-tls-cert', 'is required when --smtp-tls-key is set');
+  if (keyFile === undefined) throw invalid('smtp-tls-key', 'is required when --smtp-tls-cert is set');
+  return { certFile: absolute(cwd, certFile), keyFile: absolute(cwd, keyFile) };
 }
 
 function resolveOption<K extends OptionName>(

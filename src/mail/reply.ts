@@ -34,19 +34,19 @@ const INSTRUCTIONS = {
 } as const;
 
 /** One `KEY: value` line; a value never spans lines. */
-function line(key: string, value: string | number | boolean): string {
+export function line(key: string, value: string | number | boolean): string {
   return `${key}: ${String(value)
     .replace(/[\r\n]+/g, ' ')
     .trim()}`;
 }
 
 /** ISO 8601 UTC to the second, e.g. 2026-03-02T10:00:00Z. */
-function isoSeconds(date: Date): string {
+export function isoSeconds(date: Date): string {
   return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
 /** The DEVICE and JOB lines of DECISIONS §5, descriptions from the catalog (via jobStatusView). */
-function statusLines(status: JobStatusView): string[] {
+export function statusLines(status: JobStatusView): string[] {
   return [
     line('DEVICE CODE', status.locationCode),
     line('DEVICE DESCRIPTION', status.locationMessage),

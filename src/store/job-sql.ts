@@ -12,32 +12,62 @@ import type { SqlExecutor } from './sql-executor.js';
 import { guardConditions, SqlParams } from './sql-params.js';
 
 /**
+ * Remembers how many jobs each owner created since a time, so the quota check needs no count.
+ * Only for a database with one writer (see CachingSqlStore).
+ */
+export interface QuotaTally {
+  /** Jobs `owner` created since `since`, or undefined when unknown (then they are counted). */
+  get(owner: string, since: Date): number | undefined;
+  /** Inside the transaction, after the insert: `owner` now has `count` jobs since `since`. */
+  set(owner: string, since: Date, count: number): void;
+  /** The transaction failed: whatever was set for `owner` may be wrong. */
+  forget(owner: string): void;
+}
+
+/**
  * Inserts a job and its first history line in one transaction. The owner's account row is
- * locked first, so concurrent creations for one owner count each other's jobs.
+ * locked first, so concurrent creations for one owner count each other's jobs. With a tally that
+ * knows the owner's count, neither the lock nor the count is needed: its database has one writer,
+ * whose transactions never overlap.
  */
 export function createJob(
   db: SqlExecutor,
   job: JobRecord,
   event: JobEventInput,
   quota: { limit: number; since: Date },
+  tally?: QuotaTally,
 ): Promise<CreateJobOutcome> {
-  return db.transaction(async (tx): Promise<CreateJobOutcome> => {
-    // NO KEY UPDATE serialises createJob per owner without blocking foreign-key checks
-    // (bucket and job inserts that merely reference the account).
-    const owner = await tx.query('SELECT 1 FROM accounts WHERE access_key_id = $1 FOR NO KEY UPDATE', [
-      job.owner,
-    ]);
-    if (owner.length === 0) throw new Error(`createJob: no account ${job.owner}`);
-    const [counted] = await tx.query<{ n: number }>(
-      'SELECT count(*)::int AS n FROM jobs WHERE owner = $1 AND created_at >= $2',
-      [job.owner, quota.since],
-    );
-    if ((counted?.n ?? 0) >= quota.limit) return { ok: false, reason: 'quota' };
-    const row = await insertJob(tx, job);
+  const created = db.transaction(async (tx): Promise<CreateJobOutcome> => {
+    let n = tally?.get(job.owner, quota.since);
+    if (n === undefined) {
+      // NO KEY UPDATE serialises createJob per owner without blocking foreign-key checks
+      // (bucket and job inserts that merely reference the account).
+      const owner = await tx.query('SELECT 1 FROM accounts WHERE access_key_id = $1 FOR NO KEY UPDATE', [
+        job.owner,
+      ]);
+      if (owner.length === 0) throw new Error(`createJob: no account ${job.owner}`);
+      n = await countJobsSince(tx, job.owner, quota.since);
+    }
+    if (n >= quota.limit) return { ok: false, reason: 'quota' };
+    const row = await insertJobWithEvent(tx, job, event);
     if (row === null) return { ok: false, reason: 'duplicate-id' };
-    await insertEvent(tx, row, event);
+    tally?.set(job.owner, quota.since, n + 1);
     return { ok: true, job: jobFromRow(row) };
   });
+  return tally === undefined
+    ? created
+    : created.catch((error: unknown) => {
+        tally.forget(job.owner);
+        throw error;
+      });
+}
+
+async function countJobsSince(tx: SqlExecutor, owner: string, since: Date): Promise<number> {
+  const [counted] = await tx.query<{ n: number }>(
+    'SELECT count(*)::int AS n FROM jobs WHERE owner = $1 AND created_at >= $2',
+    [owner, since],
+  );
+  return counted?.n ?? 0;
 }
 
 /** The job, or null. */
@@ -117,14 +147,29 @@ export async function jobHistory(db: SqlExecutor, jobId: string): Promise<JobEve
   return rows.map(jobEventFromRow);
 }
 
-/** Null when the ID exists (IDs are never reused, jobs never deleted). */
-async function insertJob(tx: SqlExecutor, job: JobRecord): Promise<JobRow | null> {
+/**
+ * Inserts the job and its first history line in one statement (the event's state is the new
+ * row's); null, with nothing inserted, when the job ID is taken.
+ */
+async function insertJobWithEvent(
+  tx: SqlExecutor,
+  job: JobRecord,
+  event: JobEventInput,
+): Promise<JobRow | null> {
   const params = new SqlParams();
   const columns = JOB_INSERT_COLUMNS.map(([column]) => column).join(', ');
   const values = JOB_INSERT_COLUMNS.map(([, field]) => params.add(job[field])).join(', ');
   const [row] = await tx.query<JobRow>(
-    `INSERT INTO jobs (${columns}, last_seq) VALUES (${values}, 1)
-     ON CONFLICT (job_id) DO NOTHING RETURNING *`,
+    `WITH j AS (
+       INSERT INTO jobs (${columns}, last_seq) VALUES (${values}, 1)
+       ON CONFLICT (job_id) DO NOTHING RETURNING *
+     ), e AS (
+       INSERT INTO job_events (job_id, seq, at, event, location, progress, canceled, actor, detail)
+       SELECT job_id, last_seq, ${params.add(event.at)}::timestamptz, ${params.add(event.event)}::text,
+         location, progress, canceled, ${params.add(event.actor)}::text, ${params.add(event.detail ?? null)}::text
+       FROM j
+     )
+     SELECT * FROM j`,
     params.values,
   );
   return row ?? null;

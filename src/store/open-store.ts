@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { CachingSqlStore } from './caching-store.js';
 import { openPglite } from './pglite-executor.js';
 import type { Store } from './port.js';
 import { openPostgres } from './postgres-executor.js';
@@ -20,7 +21,9 @@ export interface OpenStoreOptions {
  */
 export async function openStore(options: OpenStoreOptions): Promise<Store> {
   const db = await openExecutor(options);
-  const store = new SqlStore(db);
+  // The embedded database has one writer, this process, so it may keep records in memory;
+  // PostgreSQL may be shared by several hosts.
+  const store = options.databaseUrl === undefined ? new CachingSqlStore(db) : new SqlStore(db);
   try {
     await store.migrate();
   } catch (error) {

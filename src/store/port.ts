@@ -4,6 +4,10 @@ import type {
   JobEventRecord,
   JobRecord,
   LocationCode,
+  NotifierBacklog,
+  OutboxMessage,
+  OutboxRecord,
+  OutboxState,
   ProgressCode,
   ShippingLabelRecord,
 } from './records.js';
@@ -32,6 +36,19 @@ export interface ListJobsQuery {
   owner: string;
   /** Start after this job (newest first, so: jobs created before it). */
   afterJobId?: string;
+  limit: number;
+}
+
+/** An outbox claim: lease up to `limit` messages due at `now` to `owner` until `leaseUntil`. */
+export interface OutboxClaim {
+  owner: string;
+  now: Date;
+  leaseUntil: Date;
+  limit: number;
+}
+
+export interface ListOutboxQuery {
+  state?: OutboxState;
   limit: number;
 }
 
@@ -90,4 +107,38 @@ export interface Store {
   insertShippingLabel(label: ShippingLabelRecord): Promise<void>;
   /** The label with its jobs in the order given at insertion, or null. */
   getShippingLabel(labelId: string): Promise<ShippingLabelRecord | null>;
+
+  /** Adds messages to the outbox, pending and due at once, in one transaction. */
+  enqueueOutbox(messages: readonly OutboxMessage[]): Promise<void>;
+  /**
+   * Leases pending messages that are due and not leased by anyone else (or whose lease ran out),
+   * earliest due first, and counts the attempt. Two claims never return the same message while its
+   * lease runs, in one process or in several sharing the database.
+   */
+  claimOutbox(claim: OutboxClaim): Promise<OutboxRecord[]>;
+  /** pending -> sent, only while `owner` holds the lease; false when it does not. */
+  markOutboxSent(id: string, owner: string, sentAt: Date): Promise<boolean>;
+  /**
+   * Records a failed attempt and releases the lease: pending again, due at `retryAt`, or failed
+   * for good when `retryAt` is null. Only while `owner` holds the lease; false when it does not.
+   */
+  markOutboxFailed(id: string, owner: string, error: string, retryAt: Date | null): Promise<boolean>;
+  /** Outbox messages, newest first, of one state or all. */
+  listOutbox(query: ListOutboxQuery): Promise<OutboxRecord[]>;
+
+  /**
+   * Job history lines after each job's notifier cursor, oldest first (by time), at most `limit`
+   * lines, grouped by job in the order of their first line.
+   */
+  notifierBacklog(limit: number): Promise<NotifierBacklog[]>;
+  /**
+   * Moves a job's notifier cursor from `from` to `to` and enqueues `messages`, in one transaction.
+   * False, with nothing enqueued, when the cursor was not at `from` (another notifier moved it).
+   */
+  advanceNotifierCursor(
+    jobId: string,
+    from: number,
+    to: number,
+    messages: readonly OutboxMessage[],
+  ): Promise<boolean>;
 }

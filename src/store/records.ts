@@ -100,3 +100,48 @@ export interface ShippingLabelRecord {
   address: ShippingLabelAddress;
   createdAt: Date;
 }
+
+export type OutboxKind = 'reply' | 'notification';
+
+/** pending until delivered (sent), or failed for good when the relay refused it permanently. */
+export type OutboxState = 'pending' | 'sent' | 'failed';
+
+/** One outgoing message as the outbox keeps it: a complete RFC 5322 message and its envelope. */
+export interface OutboxMessage {
+  /** Unique and stable: it names the Message-ID and the outbox folder's file. */
+  id: string;
+  createdAt: Date;
+  kind: OutboxKind;
+  /** The job the message is about, when there is one (dashboard, support). */
+  jobId: string | null;
+  /** Envelope sender (MAIL FROM). */
+  sender: string;
+  /** Envelope recipient (RCPT TO): one per message, so one bad address never holds up another. */
+  recipient: string;
+  subject: string;
+  /** The whole message, headers and body, as sent (ASCII: MIME-encoded by the composer). */
+  raw: string;
+}
+
+/** An outbox message with its delivery state. */
+export interface OutboxRecord extends OutboxMessage {
+  state: OutboxState;
+  /** Delivery attempts started so far (counted when an attempt claims the message). */
+  attempts: number;
+  /** When a pending message is next due. */
+  nextAttemptAt: Date;
+  /** Who holds the message while an attempt runs, and until when; null when nobody does. */
+  leaseOwner: string | null;
+  leaseUntil: Date | null;
+  lastError: string | null;
+  sentAt: Date | null;
+}
+
+/** Job history lines the notifier has not handled yet, for one job. */
+export interface NotifierBacklog {
+  jobId: string;
+  /** The last seq handled (0 for none): advanceNotifierCursor's `from`. */
+  cursor: number;
+  /** The lines after the cursor, oldest first. */
+  events: JobEventRecord[];
+}

@@ -3,6 +3,7 @@ import * as buckets from './bucket-sql.js';
 import * as jobs from './job-sql.js';
 import * as labels from './label-sql.js';
 import { migrate } from './migrations/migrate.js';
+import * as outbox from './outbox-sql.js';
 import type {
   AccountPatch,
   CreateJobOutcome,
@@ -10,6 +11,8 @@ import type {
   JobPatch,
   JobStateGuard,
   ListJobsQuery,
+  ListOutboxQuery,
+  OutboxClaim,
   Store,
 } from './port.js';
 import type {
@@ -17,6 +20,9 @@ import type {
   BucketRecord,
   JobEventRecord,
   JobRecord,
+  NotifierBacklog,
+  OutboxMessage,
+  OutboxRecord,
   ShippingLabelRecord,
 } from './records.js';
 import type { SqlExecutor } from './sql-executor.js';
@@ -111,5 +117,38 @@ export class SqlStore implements Store {
 
   getShippingLabel(labelId: string): Promise<ShippingLabelRecord | null> {
     return labels.getShippingLabel(this.db, labelId);
+  }
+
+  enqueueOutbox(messages: readonly OutboxMessage[]): Promise<void> {
+    return outbox.enqueueOutbox(this.db, messages);
+  }
+
+  claimOutbox(claim: OutboxClaim): Promise<OutboxRecord[]> {
+    return outbox.claimOutbox(this.db, claim);
+  }
+
+  markOutboxSent(id: string, owner: string, sentAt: Date): Promise<boolean> {
+    return outbox.markOutboxSent(this.db, id, owner, sentAt);
+  }
+
+  markOutboxFailed(id: string, owner: string, error: string, retryAt: Date | null): Promise<boolean> {
+    return outbox.markOutboxFailed(this.db, id, owner, error, retryAt);
+  }
+
+  listOutbox(query: ListOutboxQuery): Promise<OutboxRecord[]> {
+    return outbox.listOutbox(this.db, query);
+  }
+
+  notifierBacklog(limit: number): Promise<NotifierBacklog[]> {
+    return outbox.notifierBacklog(this.db, limit);
+  }
+
+  advanceNotifierCursor(
+    jobId: string,
+    from: number,
+    to: number,
+    messages: readonly OutboxMessage[],
+  ): Promise<boolean> {
+    return outbox.advanceNotifierCursor(this.db, jobId, from, to, messages);
   }
 }

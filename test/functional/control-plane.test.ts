@@ -13,7 +13,13 @@ let plane: ControlPlane;
 
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'longshore-plane-'));
-  const flags = { dataDir, port: String(await freePort()), expiryCheckInterval: '1', jobExpiryDays: '30' };
+  const flags = {
+    dataDir,
+    port: String(await freePort()),
+    smtpPort: String(await freePort()),
+    expiryCheckInterval: '1',
+    jobExpiryDays: '30',
+  };
   plane = await startControlPlane(resolveConfig('serve', flags, {}));
 });
 afterAll(async () => {

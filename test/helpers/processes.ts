@@ -46,8 +46,16 @@ export interface ServeProcess {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** Starts `longshore serve ARGS` and waits for its "ready" banner (rejects if it exits first). */
-export function startServe(args: string[], env: NodeJS.ProcessEnv = {}): Promise<ServeProcess> {
+/**
+ * Starts `longshore serve ARGS` and waits for its "ready" banner (rejects if it exits first).
+ * Without an explicit `--smtp-port`, a free one is picked so tests never collide on 2525.
+ */
+export async function startServe(args: string[], env: NodeJS.ProcessEnv = {}): Promise<ServeProcess> {
+  const smtp = args.includes('--smtp-port') ? [] : ['--smtp-port', String(await freePort())];
+  return startServeProcess([...args, ...smtp], env);
+}
+
+function startServeProcess(args: string[], env: NodeJS.ProcessEnv): Promise<ServeProcess> {
   const proc = spawn(process.execPath, [CLI, 'serve', ...args], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
