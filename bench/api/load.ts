@@ -38,6 +38,7 @@ async function main(): Promise<void> {
     errors: result.errors,
     timeouts: result.timeouts,
     statusCodes,
+    cpuSeconds: (({ user, system }) => (user + system) / 1e6)(process.cpuUsage()),
   };
   process.stdout.write(`${JSON.stringify(out)}\n`);
 }

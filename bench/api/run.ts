@@ -8,7 +8,8 @@
  * --cpu-prof DIR (run the server under `node --cpu-prof`, profiles written to DIR),
  * --quiet-wait S (before each run, wait up to S seconds, 60, for the machine to be idle),
  * --only getstatus|createjob, --no-fail (exit 0 even when a target is missed), --root DIR (the
- * built checkout to measure, default the current directory), --results DIR (default bench/results).
+ * built checkout to measure, default the current directory), --results DIR (default bench/results),
+ * --label TEXT (kept in the results file).
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -66,6 +67,8 @@ interface Options {
   fail: boolean;
   /** Seconds to wait, before each run, for a quiet machine (0: do not wait). */
   quietWaitS: number;
+  /** Free text kept in the results file (what was measured). */
+  label: string;
 }
 
 function options(): Options {
@@ -80,6 +83,7 @@ function options(): Options {
       only: { type: 'string' },
       'no-fail': { type: 'boolean', default: false },
       'quiet-wait': { type: 'string', default: '60' },
+      label: { type: 'string', default: '' },
       root: { type: 'string', default: process.cwd() },
       results: { type: 'string', default: join(process.cwd(), 'bench', 'results') },
     },
@@ -111,6 +115,7 @@ function options(): Options {
     only,
     fail: !values['no-fail'],
     quietWaitS: Number(values['quiet-wait']),
+    label: values.label,
   };
 }
 
@@ -186,7 +191,7 @@ async function checkGetStatus(server: ServeProcess, signer: QuerySigner, jobId: 
 
 // ---- one measured run ----
 
-interface Run extends LoadResult {
+interface Run extends Omit<LoadResult, 'cpuSeconds'> {
   name: string;
   operation: 'GetStatus' | 'CreateJob';
   connections: number;
@@ -201,29 +206,16 @@ interface Run extends LoadResult {
   otherCores: number;
 }
 
-async function runLoad(
-  spec: LoadSpec,
-  loadJs: string,
-  tmp: string,
-): Promise<LoadResult & { cpuSeconds: number }> {
+async function runLoad(spec: LoadSpec, loadJs: string, tmp: string): Promise<LoadResult> {
   const specPath = join(tmp, `spec-${Date.now()}.json`);
   await writeFile(specPath, JSON.stringify(spec));
   const child = spawn(process.execPath, [loadJs, specPath], { stdio: ['ignore', 'pipe', 'inherit'] });
   let stdout = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  let childCpu = 0;
-  const sampler = setInterval(() => {
-    try {
-      if (child.pid !== undefined) childCpu = cpuSeconds(child.pid);
-    } catch {
-      // gone
-    }
-  }, 200);
   const code = await new Promise<number | null>((done) => child.once('exit', (c) => done(c)));
-  clearInterval(sampler);
   await rm(specPath, { force: true });
   if (code !== 0) throw new Error(`load generator exited with code ${code}`);
-  return { ...(JSON.parse(stdout) as LoadResult), cpuSeconds: childCpu };
+  return JSON.parse(stdout) as LoadResult;
 }
 
 async function measure(
@@ -269,7 +261,7 @@ async function measure(
     loadGenerator: { cpuSeconds: round(loadCpu, 2) },
     loadAverageBefore,
     loopDelayMs,
-    otherCores: round(Math.max(0, busy - serverCpu - result.cpuSeconds) / wallS, 2),
+    otherCores: round(Math.max(0, busy - serverCpu - loadCpu) / wallS, 2),
   };
 }
 
@@ -302,7 +294,7 @@ function checks(runs: Run[]): Check[] {
       pass: best.latencyMs.p99 < TARGETS.getStatusP99Ms,
     });
   }
-  const createJob = runs.filter((r) => r.operation === 'CreateJob');
+  const createJob = runs.filter((r) => r.operation === 'CreateJob' && r.name !== 'warm-up');
   if (createJob.length > 0) {
     const best = createJob.reduce((a, b) => (b.requestsPerSecond > a.requestsPerSecond ? b : a));
     out.push({
@@ -479,6 +471,7 @@ async function main(): Promise<number> {
     const document = {
       bench: 'api',
       at: at.toISOString(),
+      label: opts.label,
       commit: gitCommit(opts.root),
       machine: {
         cpus: cpus().length,

@@ -28,4 +28,6 @@ export interface LoadResult {
   errors: number;
   timeouts: number;
   statusCodes: Record<string, number>;
+  /** CPU seconds (user + system) the load process used. */
+  cpuSeconds: number;
 }

@@ -2,12 +2,13 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { openStore, SqlStore, type Store } from '../../src/store/index.js';
 import { MIGRATIONS } from '../../src/store/migrations/index.js';
+import { CachingSqlStore } from '../../src/store/caching-store.js';
 import { openPglite } from '../../src/store/pglite-executor.js';
 import type { SqlExecutor } from '../../src/store/sql-executor.js';
 
 /** Opens a fresh, migrated store; closing it discards it. */
 export interface StoreFactory {
-  name: 'pglite' | 'postgres';
+  name: 'pglite' | 'pglite-cached' | 'postgres';
   open(): Promise<Store>;
 }
 
@@ -19,7 +20,11 @@ const DEFAULT_PG_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
  * PostgreSQL fails the tests rather than skipping them.
  */
 export function storeFactories(): StoreFactory[] {
-  const factories: StoreFactory[] = [{ name: 'pglite', open: openReusedPglite }];
+  const factories: StoreFactory[] = [
+    { name: 'pglite', open: () => openReusedPglite(SqlStore) },
+    // What `serve` uses for its embedded database: the same SQL behind a read cache.
+    { name: 'pglite-cached', open: () => openReusedPglite(CachingSqlStore) },
+  ];
   if (process.env.LONGSHORE_SKIP_PG !== '1') {
     const adminUrl = process.env.LONGSHORE_TEST_PG_URL ?? DEFAULT_PG_URL;
     factories.push({ name: 'postgres', open: () => openThrowawayPostgres(adminUrl) });
@@ -34,10 +39,10 @@ let sharedPglite: Promise<SqlExecutor> | undefined;
  * one in-memory instance: closing a store empties every table instead of closing it, and the
  * next open() migrates it as usual. (openStore's own in-memory path is tested on its own.)
  */
-async function openReusedPglite(): Promise<Store> {
+async function openReusedPglite(Kind: typeof SqlStore): Promise<Store> {
   sharedPglite ??= openPglite();
   const db = await sharedPglite;
-  const store = new SqlStore({
+  const store = new Kind({
     query: (sql, params) => db.query(sql, params),
     transaction: (fn) => db.transaction(fn),
     close: () => emptyDatabase(db),
