@@ -1,25 +1,13 @@
+import { LABEL_ADDRESS_FIELDS } from '../../labels/label-address.js';
 import type { LabelAddress } from '../../labels/types.js';
 import { missingParam } from '../errors.js';
 import type { Params } from '../params.js';
 import { field } from '../xml.js';
 import type { Operation } from './operation.js';
 
-const ADDRESS_FIELDS = [
-  'name',
-  'company',
-  'phoneNumber',
-  'country',
-  'stateOrProvince',
-  'city',
-  'postalCode',
-  'street1',
-  'street2',
-  'street3',
-] as const satisfies readonly (keyof LabelAddress)[];
-
 function address(params: Params): LabelAddress {
   const result: LabelAddress = {};
-  for (const name of ADDRESS_FIELDS) {
+  for (const name of LABEL_ADDRESS_FIELDS) {
     const value = params.optionalString(name);
     if (value !== undefined) result[name] = value;
   }
