@@ -1,5 +1,5 @@
 import { parseManifest } from '../manifest/index.js';
-import type { JobRecord, NotifierBacklog, OutboxMessage, Store } from '../store/index.js';
+import type { JobRecord, NotifierBacklog, NotifierCursorMove, OutboxMessage, Store } from '../store/index.js';
 import { isNotified, notificationFor } from './notification.js';
 import type { Outbox } from './outbox.js';
 
@@ -58,8 +58,10 @@ export class Notifier {
     let enqueued = 0;
     for (;;) {
       const backlog = await this.#opts.store.notifierBacklog(batch);
-      let moved = 0;
-      for (const job of backlog) {
+      // History that needs no mail (most of it: creations, load starts) moves in one statement.
+      const quiet = backlog.filter((job) => !job.events.some((event) => isNotified(event.event)));
+      let moved = (await this.#opts.store.skipNotifierCursors(quiet.map(cursorMove))).length;
+      for (const job of backlog.filter((b) => !quiet.includes(b))) {
         const count = await this.#handle(job);
         if (count !== null) moved++;
         enqueued += count ?? 0;
@@ -85,9 +87,6 @@ export class Notifier {
     const { store, outbox, stationCountry } = this.#opts;
     const last = backlog.events.at(-1);
     if (last === undefined) return null;
-    if (!backlog.events.some((event) => isNotified(event.event))) {
-      return (await store.advanceNotifierCursor(backlog.jobId, backlog.cursor, last.seq, [])) ? 0 : null;
-    }
     const job = await store.getJob(backlog.jobId);
     if (job === null) return null;
     const account = await store.getAccount(job.owner);
@@ -106,4 +105,9 @@ export class Notifier {
     const moved = await store.advanceNotifierCursor(job.jobId, backlog.cursor, last.seq, messages);
     return moved ? messages.length : null;
   }
+}
+
+/** The move past all of a job's listed history. */
+function cursorMove(backlog: NotifierBacklog): NotifierCursorMove {
+  return { jobId: backlog.jobId, from: backlog.cursor, to: backlog.events.at(-1)?.seq ?? backlog.cursor };
 }

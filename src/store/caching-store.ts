@@ -104,6 +104,7 @@ const LEAVES_CACHES: ReadonlySet<string> = new Set([
   'listOutbox',
   'notifierBacklog',
   'advanceNotifierCursor',
+  'skipNotifierCursors',
 ]);
 
 const jobWeight = (job: JobRecord): number => 512 + job.manifestText.length;

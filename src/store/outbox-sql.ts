@@ -1,4 +1,4 @@
-import type { ListOutboxQuery, OutboxClaim } from './port.js';
+import type { ListOutboxQuery, NotifierCursorMove, OutboxClaim } from './port.js';
 import type {
   JobEventRecord,
   NotifierBacklog,
@@ -181,5 +181,37 @@ export function advanceNotifierCursor(
     if (moved.length === 0) return false;
     await enqueueOutbox(tx, messages);
     return true;
+  });
+}
+
+/** Moves cursors past mail-free history in one transaction (two statements: new and existing). */
+export function skipNotifierCursors(
+  db: SqlExecutor,
+  moves: readonly NotifierCursorMove[],
+): Promise<string[]> {
+  if (moves.length === 0) return Promise.resolve([]);
+  const fresh = moves.filter((m) => m.from === 0);
+  const seen = moves.filter((m) => m.from !== 0);
+  return db.transaction(async (tx) => {
+    const moved: string[] = [];
+    if (fresh.length > 0) {
+      const rows = await tx.query<{ job_id: string }>(
+        `INSERT INTO notifier_cursor (job_id, seq)
+         SELECT * FROM unnest($1::text[], $2::int[])
+         ON CONFLICT (job_id) DO NOTHING RETURNING job_id`,
+        [fresh.map((m) => m.jobId), fresh.map((m) => m.to)],
+      );
+      moved.push(...rows.map((r) => r.job_id));
+    }
+    if (seen.length > 0) {
+      const rows = await tx.query<{ job_id: string }>(
+        `UPDATE notifier_cursor AS c SET seq = m.to_seq
+         FROM unnest($1::text[], $2::int[], $3::int[]) AS m(job_id, from_seq, to_seq)
+         WHERE c.job_id = m.job_id AND c.seq = m.from_seq RETURNING c.job_id`,
+        [seen.map((m) => m.jobId), seen.map((m) => m.from), seen.map((m) => m.to)],
+      );
+      moved.push(...rows.map((r) => r.job_id));
+    }
+    return moved;
   });
 }

@@ -141,4 +141,16 @@ export interface Store {
     to: number,
     messages: readonly OutboxMessage[],
   ): Promise<boolean>;
+  /**
+   * Moves many cursors past history that needs no mail, in one transaction: each move only from
+   * its `from` (as advanceNotifierCursor). Returns the job IDs whose cursor moved.
+   */
+  skipNotifierCursors(moves: readonly NotifierCursorMove[]): Promise<string[]>;
+}
+
+/** One cursor move of skipNotifierCursors. */
+export interface NotifierCursorMove {
+  jobId: string;
+  from: number;
+  to: number;
 }

@@ -5,6 +5,7 @@ import * as labels from './label-sql.js';
 import { migrate } from './migrations/migrate.js';
 import * as outbox from './outbox-sql.js';
 import type {
+  NotifierCursorMove,
   AccountPatch,
   CreateJobOutcome,
   JobEventInput,
@@ -150,5 +151,8 @@ export class SqlStore implements Store {
     messages: readonly OutboxMessage[],
   ): Promise<boolean> {
     return outbox.advanceNotifierCursor(this.db, jobId, from, to, messages);
+  }
+  skipNotifierCursors(moves: readonly NotifierCursorMove[]): Promise<string[]> {
+    return outbox.skipNotifierCursors(this.db, moves);
   }
 }

@@ -195,6 +195,27 @@ describe.each(storeFactories())('Store contract, outbox and notifier cursor: $na
       expect(row?.seq).toBe(1);
     });
 
+    it('skips many cursors past mail-free history in one step, each only from its own cursor', async () => {
+      expect(await store.advanceNotifierCursor('AAAA1', 0, 1, [])).toBe(true);
+      const moved = await store.skipNotifierCursors([
+        { jobId: 'AAAA1', from: 1, to: 2 },
+        { jobId: 'BBBB2', from: 0, to: 1 },
+      ]);
+      expect(moved.sort()).toEqual(['AAAA1', 'BBBB2']);
+      expect(await store.notifierBacklog(100)).toEqual([]);
+      // stale moves (another notifier got there first) change nothing
+      expect(
+        await store.skipNotifierCursors([
+          { jobId: 'AAAA1', from: 1, to: 2 },
+          { jobId: 'BBBB2', from: 0, to: 1 },
+        ]),
+      ).toEqual([]);
+      expect(await store.skipNotifierCursors([])).toEqual([]);
+      await store.transitionJob('BBBB2', {}, { location: 'AtAWS' }, event('receive', minutes(4)));
+      expect((await store.notifierBacklog(100)).map((b) => [b.jobId, b.cursor])).toEqual([['BBBB2', 1]]);
+      expect(await countRows(store, 'outbox')).toBe(0);
+    });
+
     it('starts jobs that exist when the outbox migration runs with their history handled', async () => {
       const db = sqlOf(store);
       await db.query('DROP TABLE notifier_cursor');
