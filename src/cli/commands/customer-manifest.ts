@@ -36,6 +36,22 @@ function signatureNotWritten(err: unknown, jobId: string): unknown {
   return new CatalogError(err.code, err.params, { ...details, reason });
 }
 
+/**
+ * What create-job and update-job share before calling the API: the manifest file read and
+ * checked, and (unless --validate-only) where the SIGNATURE goes, refused early if another job's
+ * SIGNATURE is there (`jobId` null: any existing SIGNATURE file is another job's).
+ */
+async function prepareSubmission(io: CliIo, flags: Flags, jobId: string | null) {
+  const manifest = await readManifestFile(io.cwd, flags.manifest as string);
+  const validateOnly = Boolean(flags.validateOnly);
+  const force = Boolean(flags.force);
+  const target = validateOnly
+    ? undefined
+    : await signatureFilePath(io.cwd, flags.signatureFile as string | undefined);
+  if (target !== undefined) await checkSignatureTarget(target, jobId, force);
+  return { manifest, validateOnly, force, target };
+}
+
 /** `longshore create-job --job-type Import --manifest FILE [--validate-only] [--signature-file PATH]`. */
 export function registerCreateJob(program: Command, io: CliIo): void {
   const cmd = program
@@ -49,14 +65,8 @@ export function registerCreateJob(program: Command, io: CliIo): void {
   const run = customerLeaf(cmd, io);
   cmd.action((flags: Flags) =>
     run(flags, async ({ client, config }) => {
-      const manifest = await readManifestFile(io.cwd, flags.manifest as string);
-      const validateOnly = Boolean(flags.validateOnly);
-      const force = Boolean(flags.force);
-      const target = validateOnly
-        ? undefined
-        : await signatureFilePath(io.cwd, flags.signatureFile as string | undefined);
       // A new job's SIGNATURE never matches an existing file: refuse before creating the job.
-      if (target !== undefined) await checkSignatureTarget(target, null, force);
+      const { manifest, validateOnly, force, target } = await prepareSubmission(io, flags, null);
 
       const result = await (
         await client()
@@ -109,13 +119,7 @@ export function registerUpdateJob(program: Command, io: CliIo): void {
   cmd.action((flags: Flags) =>
     run(flags, async ({ client, config }) => {
       const jobId = flags.jobId as string;
-      const manifest = await readManifestFile(io.cwd, flags.manifest as string);
-      const validateOnly = Boolean(flags.validateOnly);
-      const force = Boolean(flags.force);
-      const target = validateOnly
-        ? undefined
-        : await signatureFilePath(io.cwd, flags.signatureFile as string | undefined);
-      if (target !== undefined) await checkSignatureTarget(target, jobId, force);
+      const { manifest, validateOnly, force, target } = await prepareSubmission(io, flags, jobId);
 
       const api = await client();
       const jobType = await jobTypeFor(api, jobId, flags.jobType);
