@@ -1,6 +1,6 @@
 export * from './types.js';
 export { StoreAccountsService, type AccountsDeps } from './accounts-service.js';
-export { Permissions, checkStanding, canWrite } from './permissions.js';
+export { Permissions, checkStanding, canWrite, requireBucket, requireWritable } from './permissions.js';
 export { SecretBox } from './secret-box.js';
 export {
   generateAccessKeyId,

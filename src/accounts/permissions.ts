@@ -33,11 +33,8 @@ export class Permissions {
 
   /** NoSuchBucketException, or BucketPermissionException when the account may not write. */
   async writableBucket(name: string, accessKeyId: string): Promise<BucketRecord> {
-    const bucket = await this.#store.getBucket(name);
-    if (!bucket) throw new CatalogError('NoSuchBucketException', { bucket: name }, { bucket: name });
-    if (!canWrite(bucket, accessKeyId)) {
-      throw new CatalogError('BucketPermissionException', { bucket: name }, { bucket: name });
-    }
+    const bucket = requireBucket(name, await this.#store.getBucket(name));
+    requireWritable(bucket, accessKeyId);
     return bucket;
   }
 }
@@ -46,6 +43,19 @@ export class Permissions {
 export function checkStanding(account: AccountRecord): void {
   if (!account.signedUp) throw new CatalogError('NotSignedUp');
   if (account.problem) throw new CatalogError('AccountProblem');
+}
+
+/** NoSuchBucketException when the lookup found nothing. */
+export function requireBucket(name: string, bucket: BucketRecord | null): BucketRecord {
+  if (!bucket) throw new CatalogError('NoSuchBucketException', { bucket: name }, { bucket: name });
+  return bucket;
+}
+
+/** BucketPermissionException unless the account owns the bucket or was granted it. */
+export function requireWritable(bucket: BucketRecord, accessKeyId: string): void {
+  if (!canWrite(bucket, accessKeyId)) {
+    throw new CatalogError('BucketPermissionException', { bucket: bucket.name }, { bucket: bucket.name });
+  }
 }
 
 export function canWrite(bucket: BucketRecord, accessKeyId: string): boolean {

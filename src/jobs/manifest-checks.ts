@@ -6,7 +6,7 @@ import {
   type ImportManifest,
   type ManifestIssue,
 } from '../manifest/index.js';
-import { canWrite } from '../accounts/index.js';
+import { requireBucket, requireWritable } from '../accounts/index.js';
 import type { BucketRecord, JobType } from '../store/index.js';
 
 export interface CheckedManifest {
@@ -42,15 +42,9 @@ export async function checkManifest(
   const names = referencedBuckets(manifest);
   const buckets = new Map<string, BucketRecord>();
   for (const name of names) {
-    const bucket = await deps.getBucket(name);
-    if (!bucket) throw new CatalogError('NoSuchBucketException', { bucket: name }, { bucket: name });
-    buckets.set(name, bucket);
+    buckets.set(name, requireBucket(name, await deps.getBucket(name)));
   }
-  for (const [name, bucket] of buckets) {
-    if (!canWrite(bucket, caller)) {
-      throw new CatalogError('BucketPermissionException', { bucket: name }, { bucket: name });
-    }
-  }
+  for (const bucket of buckets.values()) requireWritable(bucket, caller);
   const regions = new Set([...buckets.values()].map((b) => b.region));
   if (regions.size > 1) {
     const located = parseManifest(text, jobType, {
