@@ -12,6 +12,7 @@ import type {
 import { ADMIN_PREFIX } from '../api/admin/index.js';
 import { CatalogError, isCodeName } from '../catalog/index.js';
 import type { AdminClientConfig } from '../config/index.js';
+import type { StationControl, StationJobView } from '../station/index.js';
 import { ADMIN_TOKEN_FILE, readAdminToken } from './data-dir.js';
 
 const TIMEOUT_MS = 60_000;
@@ -57,6 +58,24 @@ export class AdminClient {
   /** The job (case-insensitive ID) and its history; InvalidJobIdException when there is none. */
   job(jobId: string): Promise<JobResponse> {
     return this.#request('GET', `/jobs/${encodeURIComponent(jobId)}`);
+  }
+
+  /** A StationControl for station commands: the station steps over /admin/v1/station. */
+  stationControl(station: string): StationControl {
+    const path = (jobId: string, step: string) => `/station/jobs/${encodeURIComponent(jobId)}/${step}`;
+    return {
+      receive: (jobId) => this.#request('POST', path(jobId, 'receive'), { station }),
+      failInspection: async (jobId, failure, detail) =>
+        (
+          await this.#request<{ job: StationJobView }>('POST', path(jobId, 'inspection-failure'), {
+            station,
+            failure,
+            detail,
+          })
+        ).job,
+      checkSignature: (jobId, signature, detail) =>
+        this.#request('POST', path(jobId, 'signature'), { station, signature, detail }),
+    };
   }
 
   health(): Promise<HealthResponse> {

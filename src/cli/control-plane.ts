@@ -74,7 +74,7 @@ export async function startControlPlane(config: ServeConfig): Promise<ControlPla
     stationAddress: config.stationAddress,
     logError,
   });
-  await registerAdminRoutes(http, { accounts, jobs: station, adminToken: secrets.adminToken, logError });
+  await registerAdminRoutes(http, { accounts, jobs: station, stationJobs: station, adminToken: secrets.adminToken, logError });
   const address = await http.listen({ host: config.host, port: config.port });
   const mail = await startMailService({ config, store, accounts, jobs, onError: logError }).catch(
     async (err: unknown) => {

@@ -4,6 +4,7 @@ import { registerAdminCommands } from './commands/admin.js';
 import { registerCodesCommand } from './commands/codes.js';
 import { registerCustomerCommands } from './commands/customer.js';
 import { registerServeCommand } from './commands/serve.js';
+import { registerStationCommands } from './commands/station.js';
 import type { CliIo } from './io.js';
 
 function packageVersion(): string {
@@ -36,6 +37,7 @@ export function buildProgram(io: CliIo): Command {
   registerServeCommand(program, io);
   registerAdminCommands(program, io);
   registerCustomerCommands(program, io);
+  registerStationCommands(program, io);
   registerCodesCommand(program, io);
   return program;
 }

@@ -1,6 +1,6 @@
 export { processEnvironment, type Environment } from './environment.js';
 export { optionHelpFor, type OptionHelp } from './help.js';
-export { InvalidValue, type Parser } from './parsers.js';
+export { InvalidValue, STATION_FILE_SYSTEMS, type Parser, type StationFileSystem } from './parsers.js';
 export {
   resolveConfig,
   type AdminClientConfig,
@@ -10,6 +10,7 @@ export {
   type S3TargetConfig,
   type ServeConfig,
   type StationClientConfig,
+  type StationPolicy,
 } from './resolve.js';
 export {
   OPTIONS,

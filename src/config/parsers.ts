@@ -144,3 +144,39 @@ export function parseKey(raw: string): string {
   if (!/^[\x21-\x7e]+$/.test(raw)) throw new InvalidValue('must be visible ASCII characters without spaces');
   return raw;
 }
+
+const LIST_WORD = /^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$/;
+
+/** A comma-separated list of 1 or more words (letters, digits, `.`, `_`, `-`), de-duplicated. */
+export function parseWordList(raw: string): string[] {
+  const words = raw.split(',').map((w) => w.trim());
+  if (words.some((w) => !LIST_WORD.test(w))) {
+    throw new InvalidValue(
+      'must be a comma-separated list of words (letters, digits, . _ -), e.g. usb2,usb3',
+    );
+  }
+  return [...new Set(words)];
+}
+
+/** The file systems Longshore can read, spelled as the station's config and messages spell them. */
+export const STATION_FILE_SYSTEMS = ['FAT32', 'ext2', 'ext3', 'ext4', 'NTFS'] as const;
+export type StationFileSystem = (typeof STATION_FILE_SYSTEMS)[number];
+
+/** A comma-separated subset of FAT32, ext2, ext3, ext4, NTFS (any case), in canonical spelling. */
+export function parseFileSystemList(raw: string): StationFileSystem[] {
+  const byLower = new Map(STATION_FILE_SYSTEMS.map((fs) => [fs.toLowerCase(), fs]));
+  const chosen = raw.split(',').map((w) => byLower.get(w.trim().toLowerCase()));
+  if (chosen.some((fs) => fs === undefined)) {
+    throw new InvalidValue(`must be a comma-separated list of ${STATION_FILE_SYSTEMS.join(', ')}`);
+  }
+  return [...new Set(chosen as StationFileSystem[])];
+}
+
+/** An IANA time zone name the runtime knows (`UTC`, `Europe/Paris`). */
+export function parseTimeZone(raw: string): string {
+  try {
+    return new Intl.DateTimeFormat('en-US', { timeZone: raw }).resolvedOptions().timeZone;
+  } catch {
+    throw new InvalidValue('must be an IANA time zone name such as UTC or Europe/Paris');
+  }
+}

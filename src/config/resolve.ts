@@ -1,6 +1,6 @@
 import { isAbsolute, resolve as resolvePath } from 'node:path';
 import { CatalogError } from '../catalog/index.js';
-import { InvalidValue } from './parsers.js';
+import { InvalidValue, type StationFileSystem } from './parsers.js';
 import {
   OPTIONS,
   envVarOf,
@@ -84,6 +84,16 @@ export interface AdminClientConfig {
 export interface StationClientConfig extends AdminClientConfig {
   stationName: string;
   stationCountry: string;
+  station: StationPolicy;
+}
+
+/** What a station accepts and how it reads devices (DECISIONS §2 defaults, §9). */
+export interface StationPolicy {
+  acceptedConnectors: string[];
+  acceptedPowerSupplies: string[];
+  acceptedFileSystems: StationFileSystem[];
+  /** IANA zone FAT timestamps are read in. */
+  fatTimeZone: string;
 }
 
 /**
@@ -183,6 +193,7 @@ const BUILDERS: {
     ...adminClient(get, cwd),
     stationName: get('station-name'),
     stationCountry: get('station-country'),
+    station: stationPolicy(get),
   }),
   codes: (get) => ({ json: get('json') }),
   customer: (get, _cwd, env) => ({
@@ -193,6 +204,15 @@ const BUILDERS: {
     json: get('json'),
   }),
 };
+
+function stationPolicy(get: Getter): StationPolicy {
+  return {
+    acceptedConnectors: get('accepted-connectors'),
+    acceptedPowerSupplies: get('accepted-power-supplies'),
+    acceptedFileSystems: get('accepted-file-systems'),
+    fatTimeZone: get('fat-time-zone'),
+  };
+}
 
 /** The AWS CLI variables that are set (an empty variable counts as unset). */
 function awsEnvironment(env: Environment): AwsEnvironment {

@@ -10,9 +10,13 @@ import {
   parseRegion,
   parseStationName,
   parseText,
+  parseFileSystemList,
+  parseTimeZone,
   parseToken,
+  parseWordList,
   urlParser,
   type Parser,
+  type StationFileSystem,
 } from './parsers.js';
 
 /** Most lines, and characters per line, of `--station-address`: what fits on a 4x6 inch label. */
@@ -233,6 +237,34 @@ export const OPTIONS = {
     parse: parseCountryCode,
     default: 'US',
     help: "the station's country (two-letter code)",
+    commands: ['serve', 'station'],
+  }),
+  'accepted-connectors': value({
+    valueName: 'LIST',
+    parse: parseWordList,
+    default: ['usb2', 'usb3', 'esata', 'sata'],
+    help: 'connectors the station accepts (others: UnsupportedDeviceType)',
+    commands: ['serve', 'station'],
+  }),
+  'accepted-power-supplies': value({
+    valueName: 'LIST',
+    parse: parseWordList,
+    default: ['120V-60Hz'],
+    help: 'power supplies the station accepts (others: UnsupportedPowerSupply)',
+    commands: ['serve', 'station'],
+  }),
+  'accepted-file-systems': value({
+    valueName: 'LIST',
+    parse: parseFileSystemList,
+    default: ['FAT32', 'ext2', 'ext3', 'NTFS'] as StationFileSystem[],
+    help: 'file systems the station loads, from FAT32, ext2, ext3, ext4, NTFS (others: UnsupportedFileFormat)',
+    commands: ['serve', 'station'],
+  }),
+  'fat-time-zone': value({
+    valueName: 'ZONE',
+    parse: parseTimeZone,
+    default: 'UTC',
+    help: 'IANA time zone FAT timestamps are read in (FAT stores local time without a zone)',
     commands: ['serve', 'station'],
   }),
   'station-address': value({

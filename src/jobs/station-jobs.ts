@@ -12,6 +12,15 @@ export interface StationJobsOptions {
   onChange?: JobChangeListener;
 }
 
+/** Why a SIGNATURE file was refused, as the job's ProgressMessage and history say it. */
+const SIGNATURE_REFUSALS: Record<Exclude<SignatureVerdict, 'valid'>, string> = {
+  malformed:
+    'The SIGNATURE file is not a signature file (version:2.0, signingMethod:HmacSHA256, jobId, signature lines).',
+  'wrong-job': 'The SIGNATURE file was issued for another job.',
+  mismatch:
+    "The SIGNATURE does not match the job's current manifest (was the job updated after the file was copied?).",
+};
+
 export interface LoadResult {
   errorCount: number;
   logBucket: string;
@@ -72,6 +81,24 @@ export class StationJobs {
       patch: { progress: failure, progressMessage: detail },
       detail,
     });
+  }
+
+  /**
+   * The last inspection step (DECISIONS §2): checks the SIGNATURE file read from the device
+   * against the job and its current manifest, and records the outcome: a passed inspection
+   * (`detail` says what was found), or InvalidSignature with the reason.
+   */
+  async inspectSignature(
+    jobId: string,
+    station: string,
+    fileText: string,
+    detail: string,
+  ): Promise<{ job: JobRecord; verdict: SignatureVerdict }> {
+    const job = await this.job(jobId);
+    const verdict = this.verifySignature(job, fileText);
+    if (verdict === 'valid') return { job: await this.passInspection(job.jobId, station, detail), verdict };
+    const reason = SIGNATURE_REFUSALS[verdict];
+    return { job: await this.failInspection(job.jobId, station, 'InvalidSignature', reason), verdict };
   }
 
   /** Checks a SIGNATURE file read from the device against the job's current manifest. */

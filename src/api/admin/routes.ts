@@ -6,6 +6,7 @@ import { bearerToken, tokenMatches } from './auth.js';
 import { registerBucketRoutes } from './bucket-routes.js';
 import { adminErrorHandler, sendError } from './errors.js';
 import { registerJobRoutes, type AdminJobs } from './job-routes.js';
+import { registerStationRoutes, type AdminStationJobs } from './station-routes.js';
 import type { HealthResponse } from './wire.js';
 
 /** The admin API's base path. */
@@ -15,6 +16,8 @@ export interface AdminRoutesDeps {
   accounts: AccountsService;
   /** Read-only job look-ups for `GET /jobs/:jobId` (the control plane passes its StationJobs). */
   jobs: AdminJobs;
+  /** The station steps under /station (the control plane passes its StationJobs); none without it. */
+  stationJobs?: AdminStationJobs;
   /** The bearer token every route but /health requires. */
   adminToken: string;
   /** Receives the cause of every InternalError (default: written to stderr). */
@@ -34,8 +37,8 @@ function requireToken(adminToken: string) {
 }
 
 /**
- * Registers the admin HTTP API under /admin/v1 in its own encapsulated scope: accounts, buckets
- * and a read-only view of jobs behind a bearer token, /health without. Every error is
+ * Registers the admin HTTP API under /admin/v1 in its own encapsulated scope: accounts, buckets,
+ * a read-only view of jobs and the station steps behind a bearer token, /health without. Every error is
  * `{"error":{code,message,action}}` with the catalog entry's HTTP status.
  */
 export async function registerAdminRoutes(app: FastifyInstance, deps: AdminRoutesDeps): Promise<void> {
@@ -59,6 +62,7 @@ export async function registerAdminRoutes(app: FastifyInstance, deps: AdminRoute
         registerAccountRoutes(secured, deps.accounts);
         registerBucketRoutes(secured, deps.accounts);
         registerJobRoutes(secured, deps.jobs);
+        if (deps.stationJobs) registerStationRoutes(secured, deps.stationJobs);
       });
     },
     { prefix: ADMIN_PREFIX },
