@@ -105,6 +105,19 @@ export async function openBlockSource(path: string): Promise<BlockSource> {
   }
 }
 
+/** A failure of the parent re-expressed for a window: offsets from the window's start. */
+function relativeTo(err: unknown, start: number, name: string): unknown {
+  if (!(err instanceof DeviceReadError) || err.offset === null) return err;
+  return new DeviceReadError({
+    code: err.code,
+    operation: err.operation,
+    path: name,
+    scope: err.scope,
+    offset: err.offset - start,
+    cause: err.cause ?? err,
+  });
+}
+
 /** A window of another source: one partition. Reads past its end return short. */
 export function sliceBlockSource(
   parent: BlockSource,
@@ -116,9 +129,13 @@ export function sliceBlockSource(
   return {
     name,
     size: Math.max(0, end - start),
-    read(buffer, offset, length, position) {
+    async read(buffer, offset, length, position) {
       const wanted = Math.max(0, Math.min(length, end - start - position));
-      return parent.read(buffer, offset, wanted, start + position);
+      try {
+        return await parent.read(buffer, offset, wanted, start + position);
+      } catch (err) {
+        throw relativeTo(err, start, name);
+      }
     },
     close: () => parent.close(),
   };

@@ -1,7 +1,7 @@
 import { promises as fsp } from 'node:fs';
 import { openBlockSource, sliceBlockSource, type BlockSource } from './block-source.js';
 import { openDirectoryVolume, mountedFileSystemOf } from './directory/index.js';
-import { openExtVolume } from './ext2fs/index.js';
+import { openExtVolume } from './ext/index.js';
 import { openFatVolume } from './fat/index.js';
 import { readDeviceLayout, type DeviceLayout, type Volume } from './layout.js';
 import { openNtfsVolume } from './ntfs/index.js';

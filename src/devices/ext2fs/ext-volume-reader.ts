@@ -8,6 +8,7 @@ import { listRoot, ROOT_PATH, walkVolume, type WalkContext } from './ext-walk.js
 import type { VolumeGeometry } from './ext-directory.js';
 import { readSuperblockFacts, type SuperblockFacts } from './ext-superblock.js';
 import { mountExt2fs, type Ext2fsMount } from './ext2fs-binding.js';
+import { journalNotReplayedWarning } from '../ext/journal-warning.js';
 
 /** The ext flavours this reader opens (the caller detected which from the superblock). */
 export type ExtKind = 'ext2' | 'ext3' | 'ext4';
@@ -19,13 +20,8 @@ export interface ExtVolumeOptions {
   readonly needsRecovery: boolean;
 }
 
-/** The customer-facing warning for a journal that was not replayed (DECISIONS §9). */
-export function journalNotReplayedWarning(kind: ExtKind): string {
-  return (
-    `The ${kind} journal on this device needed recovery (the device was not cleanly unmounted) and ` +
-    'was not replayed, so files written shortly before the device was removed may be missing or out of date.'
-  );
-}
+/** The customer-facing warning for a journal that was not replayed: one sentence for both ext readers. */
+export { journalNotReplayedWarning };
 
 function sameIgnoringCase(a: string, b: string): boolean {
   return a.toUpperCase() === b.toUpperCase();

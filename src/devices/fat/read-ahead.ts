@@ -65,8 +65,9 @@ export class ReadAhead {
         const got = await this.#source.read(out, done, length - done, at);
         return done + got < length ? out.subarray(0, done + got) : out;
       }
-      const copied = block.copy(out, done, at - index * BLOCK_BYTES);
-      if (copied === 0) return out.subarray(0, done); // the source ends inside this block
+      const offset = at - index * BLOCK_BYTES;
+      if (offset >= block.length) return out.subarray(0, done); // the source ends inside this block
+      const copied = block.copy(out, done, offset);
       this.#served += copied;
       done += copied;
     }

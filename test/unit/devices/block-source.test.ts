@@ -42,6 +42,16 @@ describe('sliceBlockSource', () => {
   });
 });
 
+describe('sliceBlockSource over a failing device', () => {
+  it('reports the failing offset from the start of the partition', async () => {
+    const parent = faultySource(await openBlockSource(path), [{ start: 5000, end: 5512 }]);
+    const slice = sliceBlockSource(parent, 4096, 2048, 'disk#p1');
+    const err = await slice.read(Buffer.alloc(2048), 0, 2048, 0).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'EIO', offset: 904, path: 'disk#p1', scope: 'device' });
+    await parent.close();
+  });
+});
+
 describe('faultySource (fault injection)', () => {
   it('returns the good bytes before a bad range, then EIO at its first byte', async () => {
     const source = faultySource(await openBlockSource(path), [{ start: 3000, end: 3512 }]);
