@@ -1,0 +1,97 @@
+import { randomBytes } from 'node:crypto';
+import { open, rename, rm, type FileHandle } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { TEMP_PREFIX } from './layout.js';
+
+/*
+ * Crash-safe file writes: a temporary file in the target's own folder, written, fsynced, renamed
+ * over the target, and the folder fsynced, so after a crash the target holds either its old bytes
+ * or all of its new ones. Errors are Node's own (ENOSPC, EACCES...); callers map them.
+ */
+
+/** Makes a rename or removal in `dir` durable. */
+export async function syncDir(dir: string): Promise<void> {
+  const handle = await open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** A temporary file being filled; commit() moves it into place, discard() removes it. */
+export class TempFile {
+  private constructor(
+    readonly path: string,
+    private readonly handle: FileHandle,
+  ) {}
+
+  /** Creates an empty temporary file in `dir` (which must exist). */
+  static async create(dir: string): Promise<TempFile> {
+    const path = join(dir, `${TEMP_PREFIX}${randomBytes(12).toString('hex')}`);
+    return new TempFile(path, await open(path, 'wx', 0o644));
+  }
+
+  /** A temporary file in `dir` holding `bytes` (not yet fsynced); removed again if writing fails. */
+  static async holding(dir: string, bytes: Uint8Array): Promise<TempFile> {
+    const temp = await TempFile.create(dir);
+    try {
+      await temp.append(bytes);
+      return temp;
+    } catch (error) {
+      await temp.discard();
+      throw error;
+    }
+  }
+
+  /** Appends bytes (loops until all are written). */
+  async append(bytes: Uint8Array): Promise<void> {
+    let written = 0;
+    while (written < bytes.length) {
+      const { bytesWritten } = await this.handle.write(bytes, written, bytes.length - written);
+      written += bytesWritten;
+    }
+  }
+
+  /** fsyncs, closes and renames the file to `target` (same folder), then fsyncs the folder. */
+  async commit(target: string): Promise<void> {
+    await this.handle.sync();
+    await this.handle.close();
+    await rename(this.path, target);
+    await syncDir(dirname(target));
+  }
+
+  /** Closes and removes the file; never throws (used on the failure path). */
+  async discard(): Promise<void> {
+    await this.handle.close().catch(() => undefined);
+    await rm(this.path, { force: true }).catch(() => undefined);
+  }
+}
+
+/** Writes `bytes` to `target` atomically and durably (temp file, fsync, rename, fsync folder). */
+export async function writeDurable(target: string, bytes: Uint8Array): Promise<void> {
+  const temp = await TempFile.holding(dirname(target), bytes);
+  try {
+    await temp.commit(target);
+  } catch (error) {
+    await temp.discard();
+    throw error;
+  }
+}
+
+/** Node's error code of a failed fs call, or undefined. */
+export function errnoOf(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+/** Runs an fs call and returns null instead of throwing when the path does not exist. */
+export async function unlessMissing<T>(call: Promise<T>): Promise<T | null> {
+  try {
+    return await call;
+  } catch (error) {
+    const errno = errnoOf(error);
+    if (errno === 'ENOENT' || errno === 'ENOTDIR') return null;
+    throw error;
+  }
+}

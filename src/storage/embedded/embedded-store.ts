@@ -1,0 +1,251 @@
+import { mkdir, stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { Readable } from 'node:stream';
+import { storageErrorOf, toStorageError } from '../errors.js';
+import type {
+  CompleteMultipartInput,
+  ListedObject,
+  ObjectHeaders,
+  ObjectStore,
+  PutObjectInput,
+  StoredObject,
+  UploadPartInput,
+} from '../port.js';
+import { errnoOf, syncDir, TempFile, unlessMissing } from './durable-files.js';
+import { KeyedLock } from './keyed-lock.js';
+import { bucketDir, uploadDir } from './layout.js';
+import { BucketListing } from './listing.js';
+import * as multipart from './multipart.js';
+import {
+  commitObject,
+  ensureFanout,
+  findObject,
+  locate,
+  openObject,
+  removeObject,
+  type ObjectLocation,
+} from './object-files.js';
+import { sweepStore } from './recovery.js';
+import {
+  checkBucketName,
+  checkHeaders,
+  checkKey,
+  checkPartNumber,
+  checkUploadSize,
+  verifyContentMd5,
+} from './rules.js';
+import { newRecord, pickHeaders, toStored, type ObjectRecord } from './sidecar.js';
+
+/**
+ * Opens (creating it if needed) the embedded bucket store in `root` (by default
+ * `<data-dir>/objects`), after removing what a crash may have left there (temporary files, bytes no
+ * sidecar names). One process owns a root at a time. Fs errors if `root` cannot be created or read.
+ */
+export async function openEmbeddedStore(root: string): Promise<ObjectStore> {
+  const absolute = resolve(root);
+  await mkdir(absolute, { recursive: true });
+  await sweepStore(absolute);
+  return new EmbeddedStore(absolute);
+}
+
+async function guarded<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    throw toStorageError(error);
+  }
+}
+
+/** The directory-backed ObjectStore: S3's rules and codes, crash-safe files (see object-files.ts). */
+class EmbeddedStore implements ObjectStore {
+  readonly name: string;
+  private readonly keyLocks = new KeyedLock();
+  private readonly uploadLocks = new KeyedLock();
+  private readonly listings = new Map<string, BucketListing>();
+
+  constructor(private readonly root: string) {
+    this.name = `embedded store ${root}`;
+  }
+
+  createBucket(bucket: string): Promise<void> {
+    return guarded(async () => {
+      checkBucketName(bucket);
+      const created = await mkdir(bucketDir(this.root, bucket), { recursive: true });
+      if (created !== undefined) await syncDir(this.root);
+    });
+  }
+
+  checkBucket(bucket: string): Promise<void> {
+    return guarded(async () => void (await this.bucketPath(bucket)));
+  }
+
+  putObject(input: PutObjectInput): Promise<{ etag: string }> {
+    return guarded(async () => {
+      await this.bucketPath(input.bucket);
+      checkKey(input.key);
+      checkHeaders(input);
+      checkUploadSize(input.body.length);
+      const etag = `"${verifyContentMd5(input.body, input.contentMd5)}"`;
+      const loc = await this.prepare(input.bucket, input.key);
+      const temp = await TempFile.holding(loc.dir, input.body);
+      await this.commitTemp(input.bucket, loc, temp, newRecord(input.key, input.body.length, etag, input));
+      return { etag };
+    });
+  }
+
+  createMultipartUpload(
+    input: ObjectHeaders & { bucket: string; key: string },
+  ): Promise<{ uploadId: string }> {
+    return guarded(async () => {
+      const path = await this.bucketPath(input.bucket);
+      checkKey(input.key);
+      checkHeaders(input);
+      return { uploadId: await multipart.startUpload(path, input.key, pickHeaders(input)) };
+    });
+  }
+
+  uploadPart(input: UploadPartInput): Promise<{ etag: string }> {
+    return guarded(async () => {
+      const path = await this.bucketPath(input.bucket);
+      checkKey(input.key);
+      checkPartNumber(input.partNumber);
+      checkUploadSize(input.body.length);
+      const { dir } = await this.liveUpload(path, input.uploadId, input.key);
+      const md5Hex = verifyContentMd5(input.body, input.contentMd5);
+      const lockName = `${input.bucket}/${input.uploadId}/${input.partNumber}`;
+      await this.uploadLocks.run(lockName, async () => {
+        try {
+          await multipart.storePart(dir, input.partNumber, input.body, md5Hex);
+        } catch (error) {
+          // The upload was completed or aborted while this part was being written.
+          if (errnoOf(error) === 'ENOENT') throw storageErrorOf('NoSuchUpload', 'the upload ended meanwhile');
+          throw error;
+        }
+      });
+      return { etag: `"${md5Hex}"` };
+    });
+  }
+
+  completeMultipartUpload(input: CompleteMultipartInput): Promise<{ etag: string }> {
+    return guarded(async () => {
+      const path = await this.bucketPath(input.bucket);
+      checkKey(input.key);
+      return this.uploadLocks.run(`${input.bucket}/${input.uploadId}`, async () => {
+        const { dir, upload } = await this.liveUpload(path, input.uploadId, input.key);
+        const parts = await multipart.chooseParts(dir, input.parts);
+        const loc = await this.prepare(input.bucket, input.key);
+        const joined = await multipart.joinParts(loc.dir, parts);
+        const record = newRecord(input.key, joined.size, joined.etag, upload.headers);
+        await this.commitTemp(input.bucket, loc, joined.temp, record);
+        await multipart.removeUpload(path, input.uploadId);
+        return { etag: joined.etag };
+      });
+    });
+  }
+
+  abortMultipartUpload(input: { bucket: string; key: string; uploadId: string }): Promise<void> {
+    return guarded(async () => {
+      const path = await this.bucketPath(input.bucket);
+      await this.uploadLocks.run(`${input.bucket}/${input.uploadId}`, async () => {
+        if ((await multipart.readUpload(path, input.uploadId, input.key)) === null) return;
+        await multipart.removeUpload(path, input.uploadId);
+      });
+    });
+  }
+
+  listMultipartUploads(
+    bucket: string,
+    prefix: string,
+  ): Promise<{ key: string; uploadId: string; initiated: Date }[]> {
+    return guarded(async () => multipart.listUploads(await this.bucketPath(bucket), prefix));
+  }
+
+  headObject(bucket: string, key: string): Promise<StoredObject | null> {
+    return guarded(async () => {
+      await this.bucketPath(bucket);
+      checkKey(key);
+      const record = await findObject(locate(this.root, bucket, key));
+      return record === null ? null : toStored(record);
+    });
+  }
+
+  listObjects(
+    bucket: string,
+    prefix: string,
+    startAfter?: string,
+  ): Promise<{ objects: ListedObject[]; truncated: boolean }> {
+    return guarded(async () => {
+      const path = await this.bucketPath(bucket);
+      let listing = this.listings.get(bucket);
+      if (listing === undefined) this.listings.set(bucket, (listing = new BucketListing(path)));
+      return listing.page(prefix, startAfter);
+    });
+  }
+
+  getObject(bucket: string, key: string): Promise<Readable> {
+    return guarded(async () => {
+      await this.bucketPath(bucket);
+      checkKey(key);
+      const opened = await openObject(locate(this.root, bucket, key));
+      if (opened === null) throw storageErrorOf('NoSuchKey', 'no object under this key');
+      return opened.handle.createReadStream({ highWaterMark: 1024 * 1024, autoClose: true });
+    });
+  }
+
+  deleteObject(bucket: string, key: string): Promise<void> {
+    return guarded(async () => {
+      await this.bucketPath(bucket);
+      checkKey(key);
+      const loc = locate(this.root, bucket, key);
+      await this.keyLocks.run(`${bucket}/${loc.hash}`, () => removeObject(loc));
+    });
+  }
+
+  async close(): Promise<void> {
+    this.listings.clear();
+  }
+
+  /** The bucket's folder. InvalidBucketName, NoSuchBucket. */
+  private async bucketPath(bucket: string): Promise<string> {
+    checkBucketName(bucket);
+    const path = bucketDir(this.root, bucket);
+    const info = await unlessMissing(stat(path));
+    if (info === null || !info.isDirectory())
+      throw storageErrorOf('NoSuchBucket', `bucket ${bucket} does not exist`);
+    return path;
+  }
+
+  /** The folder and record of a live upload of `key`. NoSuchUpload. */
+  private async liveUpload(
+    bucketPath: string,
+    uploadId: string,
+    key: string,
+  ): Promise<{ dir: string; upload: multipart.UploadRecord }> {
+    const dir = uploadDir(bucketPath, uploadId);
+    const upload = await multipart.readUpload(bucketPath, uploadId, key);
+    if (dir === null || upload === null)
+      throw storageErrorOf('NoSuchUpload', `no upload ${uploadId} of this key`);
+    return { dir, upload };
+  }
+
+  private async prepare(bucket: string, key: string): Promise<ObjectLocation> {
+    const loc = locate(this.root, bucket, key);
+    await ensureFanout(this.root, bucket, loc);
+    return loc;
+  }
+
+  /** Commits the filled `temp` as `record` under the key's lock; the temp file is removed on failure. */
+  private async commitTemp(
+    bucket: string,
+    loc: ObjectLocation,
+    temp: TempFile,
+    record: ObjectRecord,
+  ): Promise<void> {
+    try {
+      await this.keyLocks.run(`${bucket}/${loc.hash}`, () => commitObject(loc, temp, record));
+    } catch (error) {
+      await temp.discard();
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,112 @@
+import type { Readable } from 'node:stream';
+
+/**
+ * The storage target (DECISIONS §7): any S3-compatible endpoint through the AWS SDK, or the
+ * embedded bucket store in the data directory. Both adapters enforce the same rules and fail with
+ * the same catalog codes (CatalogError with the S3 code name: NoSuchBucket, InvalidBucketName,
+ * KeyTooLong, EntityTooLarge, MetadataTooLarge, BadDigest, InvalidStorageClass, EntityTooSmall,
+ * InvalidPart, NoSuchUpload, NoSuchKey, AccessDenied, SlowDown, InternalError, RequestTimeout...);
+ * `details.httpStatus` carries the status the server answered. Network failures (connection reset,
+ * refused, timeout) are CatalogError('RequestTimeout') with `details.network: true`.
+ */
+export interface ObjectStore {
+  /** Human name for messages and logs: `embedded store <dir>` or `S3 http://host:port`. */
+  readonly name: string;
+
+  /** Creates a bucket, or adopts an existing one this store's credentials own. InvalidBucketName, BucketAlreadyExists. */
+  createBucket(bucket: string): Promise<void>;
+  /** Succeeds when the bucket exists and can be written. NoSuchBucket, AccessDenied. */
+  checkBucket(bucket: string): Promise<void>;
+
+  /** One PUT with Content-MD5 (base64 of the body's MD5). BadDigest when the body does not match. */
+  putObject(input: PutObjectInput): Promise<{ etag: string }>;
+
+  createMultipartUpload(
+    input: ObjectHeaders & { bucket: string; key: string },
+  ): Promise<{ uploadId: string }>;
+  /** A part with its Content-MD5. Parts other than the last must be at least 5 MiB (EntityTooSmall at completion). */
+  uploadPart(input: UploadPartInput): Promise<{ etag: string }>;
+  completeMultipartUpload(input: CompleteMultipartInput): Promise<{ etag: string }>;
+  /** Idempotent: aborting an unknown upload is not an error. */
+  abortMultipartUpload(input: { bucket: string; key: string; uploadId: string }): Promise<void>;
+  /** Unfinished multipart uploads under a key prefix (crash recovery aborts the ones it does not resume). */
+  listMultipartUploads(
+    bucket: string,
+    prefix: string,
+  ): Promise<{ key: string; uploadId: string; initiated: Date }[]>;
+
+  /** The object's size, ETag, headers and metadata, or null when there is none. */
+  headObject(bucket: string, key: string): Promise<StoredObject | null>;
+  /** Objects under a prefix in key order, a page at a time (up to 1000). */
+  listObjects(
+    bucket: string,
+    prefix: string,
+    startAfter?: string,
+  ): Promise<{ objects: ListedObject[]; truncated: boolean }>;
+  /** The object's bytes. NoSuchKey. */
+  getObject(bucket: string, key: string): Promise<Readable>;
+  /** Idempotent delete (used to clean up tests and aborted loads). */
+  deleteObject(bucket: string, key: string): Promise<void>;
+
+  close(): Promise<void>;
+}
+
+/** S3 canned ACLs and storage classes as the manifest spells them. */
+export interface ObjectHeaders {
+  contentType?: string;
+  contentEncoding?: string;
+  cacheControl?: string;
+  contentDisposition?: string;
+  contentLanguage?: string;
+  /** HTTP date text, as the manifest gave it. */
+  expires?: string;
+  /** User metadata, lower-case names without `x-amz-meta-`. */
+  metadata?: Record<string, string>;
+  acl?: string;
+  storageClass?: string;
+}
+
+export interface PutObjectInput extends ObjectHeaders {
+  bucket: string;
+  key: string;
+  body: Buffer;
+  /** base64 MD5 of body. */
+  contentMd5: string;
+}
+
+export interface UploadPartInput {
+  bucket: string;
+  key: string;
+  uploadId: string;
+  /** 1..10000 */
+  partNumber: number;
+  body: Buffer;
+  contentMd5: string;
+}
+
+export interface CompleteMultipartInput {
+  bucket: string;
+  key: string;
+  uploadId: string;
+  parts: { partNumber: number; etag: string }[];
+}
+
+export interface ListedObject {
+  key: string;
+  size: number;
+  etag: string;
+  lastModified: Date;
+}
+
+export interface StoredObject extends ListedObject, ObjectHeaders {}
+
+/** S3's limits, enforced by the embedded store and checked by the loader before uploading. */
+export const S3_LIMITS = {
+  maxKeyBytes: 1024,
+  maxObjectBytes: 5 * 1024 ** 4,
+  maxSinglePutBytes: 5 * 1024 ** 3,
+  minPartBytes: 5 * 1024 ** 2,
+  maxParts: 10_000,
+  /** Total of user metadata names and values (UTF-8), as S3 counts it. */
+  maxMetadataBytes: 2 * 1024,
+} as const;
