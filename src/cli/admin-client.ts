@@ -12,7 +12,7 @@ import type {
 import { ADMIN_PREFIX } from '../api/admin/index.js';
 import { CatalogError, isCodeName } from '../catalog/index.js';
 import type { AdminClientConfig } from '../config/index.js';
-import type { StationControl, StationJobView } from '../station/index.js';
+import type { StationControl, StationJobView, StationLoadControl } from '../station/index.js';
 import { ADMIN_TOKEN_FILE, readAdminToken } from './data-dir.js';
 
 const TIMEOUT_MS = 60_000;
@@ -60,21 +60,22 @@ export class AdminClient {
     return this.#request('GET', `/jobs/${encodeURIComponent(jobId)}`);
   }
 
-  /** A StationControl for station commands: the station steps over /admin/v1/station. */
-  stationControl(station: string): StationControl {
-    const path = (jobId: string, step: string) => `/station/jobs/${encodeURIComponent(jobId)}/${step}`;
+  /** The station steps over /admin/v1/station, for station commands (DECISIONS §7). */
+  stationControl(station: string): StationControl & StationLoadControl {
+    const step = <T>(jobId: string, name: string, body: object = {}) =>
+      this.#request<T>('POST', `/station/jobs/${encodeURIComponent(jobId)}/${name}`, { station, ...body });
+    const job = async (p: Promise<{ job: StationJobView }>) => (await p).job;
     return {
-      receive: (jobId) => this.#request('POST', path(jobId, 'receive'), { station }),
-      failInspection: async (jobId, failure, detail) =>
-        (
-          await this.#request<{ job: StationJobView }>('POST', path(jobId, 'inspection-failure'), {
-            station,
-            failure,
-            detail,
-          })
-        ).job,
-      checkSignature: (jobId, signature, detail) =>
-        this.#request('POST', path(jobId, 'signature'), { station, signature, detail }),
+      receive: (jobId) => step(jobId, 'receive'),
+      failInspection: (jobId, failure, detail) => job(step(jobId, 'inspection-failure', { failure, detail })),
+      checkSignature: (jobId, signature, detail, device) =>
+        step(jobId, 'signature', { signature, detail, device }),
+      returnDevice: (jobId, carrier, trackingNumber) =>
+        job(step(jobId, 'return', { carrier, trackingNumber })),
+      loadRecord: (jobId) => step(jobId, 'load-record'),
+      startLoad: (jobId) => step(jobId, 'load-start'),
+      checkpoint: (jobId, checkpoint) => step(jobId, 'load-checkpoint', { checkpoint }),
+      finishLoad: (jobId, result) => job(step(jobId, 'load-finish', result)),
     };
   }
 

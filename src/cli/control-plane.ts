@@ -4,7 +4,8 @@ import { registerAdminRoutes } from '../api/admin/index.js';
 import { registerLabelRoutes, StoreShippingLabels } from '../api/labels/index.js';
 import { registerQueryApi } from '../api/query/index.js';
 import type { ServeConfig } from '../config/index.js';
-import { ExpiryScheduler, JobService, StationJobs } from '../jobs/index.js';
+import { ExpiryScheduler, JobService, StationJobs, StationLoads } from '../jobs/index.js';
+import { openConfiguredStore } from './object-store.js';
 import { startMailService, type MailService } from '../mail/mail-service.js';
 import { openStore, type Store } from '../store/index.js';
 import { lockDataDir, prepareDataDir } from './data-dir.js';
@@ -52,6 +53,7 @@ export async function startControlPlane(config: ServeConfig): Promise<ControlPla
     expiredRetentionDays: config.expiredRetentionDays,
   });
   const station = new StationJobs({ store, signingKey: secrets.signingKey });
+  const objects = await openConfiguredStore(config.dataDir, config.s3);
   const expiry = new ExpiryScheduler({
     store,
     expiryDays: config.jobExpiryDays,
@@ -74,7 +76,14 @@ export async function startControlPlane(config: ServeConfig): Promise<ControlPla
     stationAddress: config.stationAddress,
     logError,
   });
-  await registerAdminRoutes(http, { accounts, jobs: station, stationJobs: station, adminToken: secrets.adminToken, logError });
+  await registerAdminRoutes(http, {
+    accounts,
+    jobs: station,
+    stationJobs: { jobs: station, loads: new StationLoads(station, store) },
+    storage: objects,
+    adminToken: secrets.adminToken,
+    logError,
+  });
   const address = await http.listen({ host: config.host, port: config.port });
   const mail = await startMailService({ config, store, accounts, jobs, onError: logError }).catch(
     async (err: unknown) => {
@@ -92,6 +101,7 @@ export async function startControlPlane(config: ServeConfig): Promise<ControlPla
       await http.close();
       await mail.stop();
       await expiry.stop();
+      await objects.close();
       await store.close();
       await unlock();
     })());

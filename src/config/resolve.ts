@@ -85,6 +85,8 @@ export interface StationClientConfig extends AdminClientConfig {
   stationName: string;
   stationCountry: string;
   station: StationPolicy;
+  /** The storage target loads write to (undefined: the embedded store in the data directory). */
+  s3?: S3TargetConfig;
 }
 
 /** What a station accepts and how it reads devices (DECISIONS §2 defaults, §9). */
@@ -194,6 +196,7 @@ const BUILDERS: {
     stationName: get('station-name'),
     stationCountry: get('station-country'),
     station: stationPolicy(get),
+    s3: s3Target(get),
   }),
   codes: (get) => ({ json: get('json') }),
   customer: (get, _cwd, env) => ({

@@ -115,19 +115,19 @@ export const OPTIONS = {
     valueName: 'URL',
     parse: urlParser(['http', 'https'], { baseUrl: true }),
     help: 'S3-compatible storage target (path-style); needs --s3-access-key-id and --s3-secret-access-key; without it, the embedded bucket store',
-    commands: SERVE,
+    commands: ['serve', 'station'],
   }),
   's3-access-key-id': value({
     valueName: 'ID',
     parse: parseKey,
     help: "the service's own access key ID for --s3-endpoint",
-    commands: SERVE,
+    commands: ['serve', 'station'],
   }),
   's3-secret-access-key': value({
     valueName: 'KEY',
     parse: parseKey,
     help: "the service's own secret access key for --s3-endpoint",
-    commands: SERVE,
+    commands: ['serve', 'station'],
     secret: true,
   }),
   's3-region': value({
@@ -135,7 +135,7 @@ export const OPTIONS = {
     parse: parseRegion,
     default: 'us-east-1',
     help: 'signing region for --s3-endpoint',
-    commands: SERVE,
+    commands: ['serve', 'station'],
   }),
   'smtp-relay': value({
     valueName: 'URL',

@@ -1,4 +1,4 @@
-export type { StationControl, StationJobView } from './port.js';
+export type * from './port.js';
 export {
   inspectDevice,
   MISSING_PARTS,
@@ -8,4 +8,4 @@ export {
   type DeviceInspection,
 } from './inspection.js';
 export { receiveDevice, intakeFailure, type IntakeResult } from './intake.js';
-export { localStationControl } from './local-control.js';
+export { localStationControl, stationJobView, type StationServices } from './local-control.js';

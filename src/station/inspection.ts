@@ -36,6 +36,8 @@ export interface DevicePassed {
   readonly fileSystem: FileSystemKind;
   /** `whole device` or `partition N`. */
   readonly volume: string;
+  /** Byte offset of the volume on the device; null for a mounted directory. */
+  readonly volumeOffset: number | null;
   readonly label: string | null;
   readonly warnings: readonly string[];
   readonly signatureText: string;
@@ -115,7 +117,7 @@ async function inspectMounted(
     );
   }
   const reader = await openMountedReader(device);
-  return inspectVolume(reader, 'mounted directory', settings).finally(() => reader.close());
+  return inspectVolume(reader, 'mounted directory', null, settings).finally(() => reader.close());
 }
 
 /** `exFAT (whole device)`, `ext4 with extent, 64bit (partition 2)`. */
@@ -155,7 +157,7 @@ async function inspectBlock(device: BlockDevice, settings: InspectionSettings): 
       problems.push(`${describeVolume(volume)}: ${errorText(err)}`);
       continue;
     }
-    const outcome = await inspectVolume(reader, describeVolume(volume), settings).finally(() =>
+    const outcome = await inspectVolume(reader, describeVolume(volume), volume.offset, settings).finally(() =>
       reader.close(),
     );
     if (outcome.passed || outcome.failure !== 'MissingSignature') return outcome;
@@ -171,6 +173,7 @@ async function inspectBlock(device: BlockDevice, settings: InspectionSettings): 
 async function inspectVolume(
   reader: DeviceReader,
   volume: string,
+  volumeOffset: number | null,
   settings: InspectionSettings,
 ): Promise<DeviceInspection> {
   if (!accepted(reader.fileSystem, settings))
@@ -196,6 +199,7 @@ async function inspectVolume(
     passed: true,
     fileSystem: reader.fileSystem,
     volume,
+    volumeOffset,
     label: reader.label,
     warnings: reader.warnings,
     signatureText,

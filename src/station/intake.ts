@@ -42,6 +42,12 @@ export async function receiveDevice(
     received.jobId,
     inspection.signatureText,
     `${inspection.detail}.${warnings}`,
+    {
+      path: contents.devicePath,
+      volumeOffset: inspection.volumeOffset,
+      fileSystem: inspection.fileSystem,
+      warnings: inspection.warnings,
+    },
   );
   return {
     job: checked.job,

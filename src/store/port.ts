@@ -1,4 +1,6 @@
 import type {
+  JobLoadProgress,
+  JobLoadRecord,
   AccountRecord,
   BucketRecord,
   JobEventRecord,
@@ -102,6 +104,27 @@ export interface Store {
   /** Jobs matching the guard whose createdAt is before `createdBefore` (for expiry). */
   findJobsCreatedBefore(guard: JobStateGuard, createdBefore: Date, limit: number): Promise<JobRecord[]>;
   jobHistory(jobId: string): Promise<JobEventRecord[]>;
+
+  /** Records where the intake found the loadable volume (replaced by a second intake until the load starts). */
+  recordIntakeDevice(
+    load: Pick<
+      JobLoadRecord,
+      'jobId' | 'station' | 'devicePath' | 'volumeOffset' | 'fileSystem' | 'warnings'
+    >,
+  ): Promise<void>;
+  getJobLoad(jobId: string): Promise<JobLoadRecord | null>;
+  /** Sets the load's start time once; null when the job has no load record. */
+  markJobLoadStarted(jobId: string, at: Date): Promise<JobLoadRecord | null>;
+  /**
+   * Records a load's progress (counters never move back), and its end when `finished` is given.
+   * False when the load has not started or has ended.
+   */
+  checkpointJobLoad(
+    jobId: string,
+    progress: JobLoadProgress,
+    at: Date,
+    finished?: { seconds: number } | null,
+  ): Promise<boolean>;
 
   /** Inserts a label and its job list in one transaction; a taken label ID is a database error. */
   insertShippingLabel(label: ShippingLabelRecord): Promise<void>;

@@ -145,3 +145,34 @@ export interface NotifierBacklog {
   /** The lines after the cursor, oldest first. */
   events: JobEventRecord[];
 }
+
+/** A job's load record (migration 007): the volume found at intake, then the load's progress and figures. */
+export interface JobLoadRecord {
+  jobId: string;
+  station: string;
+  devicePath: string;
+  /** Byte offset of the volume on the device; null for a mounted directory. */
+  volumeOffset: number | null;
+  fileSystem: string;
+  warnings: string[];
+  startedAt: Date | null;
+  checkpointAt: Date | null;
+  finishedAt: Date | null;
+  /** The station's import log bytes (and rows) that were on disk at the last checkpoint. */
+  logBytes: number;
+  logRows: number;
+  files: number;
+  bytes: number;
+  errors: number;
+  /** Loading time, once the load has ended. */
+  seconds: number | null;
+}
+
+/** The counters a checkpoint (or the end of a load) records. */
+export interface JobLoadProgress {
+  logBytes: number;
+  logRows: number;
+  files: number;
+  bytes: number;
+  errors: number;
+}

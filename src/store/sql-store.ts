@@ -2,6 +2,7 @@ import * as accounts from './account-sql.js';
 import * as buckets from './bucket-sql.js';
 import * as jobs from './job-sql.js';
 import * as labels from './label-sql.js';
+import * as loads from './load-sql.js';
 import { migrate } from './migrations/migrate.js';
 import * as outbox from './outbox-sql.js';
 import type {
@@ -20,6 +21,8 @@ import type {
   AccountRecord,
   BucketRecord,
   JobEventRecord,
+  JobLoadProgress,
+  JobLoadRecord,
   JobRecord,
   NotifierBacklog,
   OutboxMessage,
@@ -110,6 +113,32 @@ export class SqlStore implements Store {
 
   jobHistory(jobId: string): Promise<JobEventRecord[]> {
     return jobs.jobHistory(this.db, jobId);
+  }
+
+  recordIntakeDevice(
+    load: Pick<
+      JobLoadRecord,
+      'jobId' | 'station' | 'devicePath' | 'volumeOffset' | 'fileSystem' | 'warnings'
+    >,
+  ): Promise<void> {
+    return loads.recordIntakeDevice(this.db, load);
+  }
+
+  getJobLoad(jobId: string): Promise<JobLoadRecord | null> {
+    return loads.getJobLoad(this.db, jobId);
+  }
+
+  markJobLoadStarted(jobId: string, at: Date): Promise<JobLoadRecord | null> {
+    return loads.markJobLoadStarted(this.db, jobId, at);
+  }
+
+  checkpointJobLoad(
+    jobId: string,
+    progress: JobLoadProgress,
+    at: Date,
+    finished: { seconds: number } | null = null,
+  ): Promise<boolean> {
+    return loads.checkpointJobLoad(this.db, jobId, progress, at, finished);
   }
 
   insertShippingLabel(label: ShippingLabelRecord): Promise<void> {

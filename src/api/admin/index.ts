@@ -4,4 +4,3 @@ export { bearerToken, tokenMatches } from './auth.js';
 export { errorJson, messageWithDetails } from './error-json.js';
 export { toAdminError } from './errors.js';
 export type * from './wire.js';
-export type { AdminStationJobs } from './station-routes.js';

@@ -3,10 +3,11 @@ import type { AccountsService } from '../../accounts/index.js';
 import { CatalogError } from '../../catalog/index.js';
 import { registerAccountRoutes } from './account-routes.js';
 import { bearerToken, tokenMatches } from './auth.js';
-import { registerBucketRoutes } from './bucket-routes.js';
+import { registerBucketRoutes, type BucketStorage } from './bucket-routes.js';
 import { adminErrorHandler, sendError } from './errors.js';
 import { registerJobRoutes, type AdminJobs } from './job-routes.js';
-import { registerStationRoutes, type AdminStationJobs } from './station-routes.js';
+import type { StationServices } from '../../station/index.js';
+import { registerStationRoutes } from './station-routes.js';
 import type { HealthResponse } from './wire.js';
 
 /** The admin API's base path. */
@@ -16,8 +17,10 @@ export interface AdminRoutesDeps {
   accounts: AccountsService;
   /** Read-only job look-ups for `GET /jobs/:jobId` (the control plane passes its StationJobs). */
   jobs: AdminJobs;
+  /** Where `POST /buckets` creates buckets for real (the S3 target or the embedded store). */
+  storage?: BucketStorage;
   /** The station steps under /station (the control plane passes its StationJobs); none without it. */
-  stationJobs?: AdminStationJobs;
+  stationJobs?: StationServices;
   /** The bearer token every route but /health requires. */
   adminToken: string;
   /** Receives the cause of every InternalError (default: written to stderr). */
@@ -60,7 +63,7 @@ export async function registerAdminRoutes(app: FastifyInstance, deps: AdminRoute
       await scope.register(async (secured) => {
         secured.addHook('onRequest', requireToken(deps.adminToken));
         registerAccountRoutes(secured, deps.accounts);
-        registerBucketRoutes(secured, deps.accounts);
+        registerBucketRoutes(secured, deps.accounts, deps.storage);
         registerJobRoutes(secured, deps.jobs);
         if (deps.stationJobs) registerStationRoutes(secured, deps.stationJobs);
       });

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expireDueJobs } from '../../../src/jobs/index.js';
+import { expireDueJobs, StationLoads } from '../../../src/jobs/index.js';
 import {
   localStationControl,
   receiveDevice,
@@ -30,7 +30,8 @@ const settings: InspectionSettings = {
   fatTimeZone: 'UTC',
   workDir: join(dir, 'work'),
 };
-const control = () => localStationControl(services.station, 'dock-7');
+const loads = () => new StationLoads(services.station, services.store);
+const control = () => localStationControl({ jobs: services.station, loads: loads() }, 'dock-7');
 const run = (cmd: string, args: string[]) =>
   execFileSync(cmd, args, {
     stdio: ['ignore', 'ignore', 'pipe'],
@@ -111,6 +112,12 @@ describe('receiveDevice: good disks', () => {
         ]),
       );
       expect(history.at(-1)?.detail).toContain(`inspection passed: ${fs}`);
+      expect(await loads().getLoad(jobId)).toMatchObject({
+        station: 'dock-7',
+        devicePath: path,
+        volumeOffset: 0,
+        fileSystem: fs,
+      });
     },
   );
 
