@@ -1,0 +1,47 @@
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { CatalogError } from '../../catalog/index.js';
+import type { ImportManifest } from '../../manifest/index.js';
+import { putMultipart } from './multipart.js';
+import { putSingle } from './single-put.js';
+import type { LogLocation } from './types.js';
+import { NEVER, type ObjectSource, type UploadContext } from './upload-context.js';
+
+// The finished (or canceled) load's import log goes to `logBucket/[logPrefix]import-log-<JOBID>.csv`
+// (DECISIONS §6; logBucket defaults to the import bucket in the manifest), with the same retries
+// and checks as the files. It is sent even while the load is stopping (a cancel still uploads it).
+
+/** Where the log of `jobId` goes. */
+export function logLocationOf(manifest: ImportManifest, jobId: string): LogLocation {
+  const key = `${manifest.logPrefix}import-log-${jobId}.csv`;
+  return { bucket: manifest.logBucket, key, url: `s3://${manifest.logBucket}/${key}` };
+}
+
+/**
+ * Uploads the local log at `logPath` (fsynced, no longer written). Throws the storage error when
+ * the store refuses it (e.g. AccessDenied on the log bucket), and fs errors reading it.
+ */
+export async function uploadImportLog(
+  ctx: UploadContext,
+  manifest: ImportManifest,
+  jobId: string,
+  logPath: string,
+): Promise<LogLocation> {
+  const location = logLocationOf(manifest, jobId);
+  const size = (await stat(logPath)).size;
+  const src: ObjectSource = {
+    path: logPath,
+    key: location.key,
+    size,
+    open: () => createReadStream(logPath, { highWaterMark: 1024 * 1024 }),
+    headersFor: () => ({ contentType: 'text/csv' }),
+  };
+  const logCtx: UploadContext = { ...ctx, bucket: location.bucket, stop: NEVER, journal: null };
+  const upload = size <= ctx.settings.singlePutMax ? putSingle : putMultipart;
+  const outcome = await upload(logCtx, src, false, () => {});
+  if (outcome.kind === 'refused') {
+    throw new CatalogError(outcome.code, {}, { reason: `the import log upload: ${outcome.reason}` });
+  }
+  if (outcome.kind !== 'stored') throw new Error(`the import log ${logPath} could not be uploaded`);
+  return location;
+}

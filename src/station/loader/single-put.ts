@@ -1,0 +1,83 @@
+import { ChunkReader, type Piece } from './chunk-reader.js';
+import {
+  matches,
+  outcomeOf,
+  sizeMismatch,
+  storeCall,
+  verifyStored,
+  type ObjectSource,
+  type StoreOutcome,
+  type UploadContext,
+} from './upload-context.js';
+
+// A file of at most singlePutMax bytes: read whole into memory (its bytes held in the budget),
+// sent as one PUT with Content-MD5, then checked with a HEAD (size, ETag = MD5). With `check`
+// (a resumed load, for a file that may have reached the bucket before the crash), the HEAD comes
+// first: an object with the same size, MD5 and headers is logged without being sent again.
+
+/**
+ * Uploads `src` in one PUT; calls `readDone` as soon as its bytes are read. Resolves with the
+ * outcome; rejects only for errors that stop the load (see outcomeOf).
+ */
+export async function putSingle(
+  ctx: UploadContext,
+  src: ObjectSource,
+  check: boolean,
+  readDone: () => void,
+): Promise<StoreOutcome> {
+  await ctx.budget.acquire(src.size);
+  let held = src.size;
+  try {
+    const piece = await readWhole(ctx, src).finally(readDone);
+    const md5Hex = piece.md5.toString('hex');
+    const headers = src.headersFor(piece.body);
+    const stored = {
+      kind: 'stored',
+      md5Hex,
+      bytes: src.size,
+      contentType: headers.contentType ?? '',
+    } as const;
+    try {
+      if (check && (await alreadyThere(ctx, src, md5Hex, headers))) return { ...stored, uploaded: false };
+      await ctx.journal?.started(src.path, src.key, null);
+      const body = piece.body;
+      const contentMd5 = piece.md5.toString('base64');
+      await storeCall(ctx, 'PutObject', src.key, () =>
+        ctx.store.putObject({ ...headers, bucket: ctx.bucket, key: src.key, body, contentMd5 }),
+      );
+      ctx.budget.release(held);
+      held = 0;
+      await verifyStored(ctx, src.key, src.size, md5Hex);
+      return { ...stored, uploaded: true };
+    } catch (error) {
+      return outcomeOf(error, { md5Hex, contentType: stored.contentType });
+    }
+  } catch (error) {
+    return outcomeOf(error);
+  } finally {
+    ctx.budget.release(held);
+  }
+}
+
+/** The file's bytes, exactly `src.size` of them (else a ReadError). */
+async function readWhole(ctx: UploadContext, src: ObjectSource): Promise<Piece> {
+  const reader = new ChunkReader(src.open(), (count) => ctx.progress.read(count));
+  try {
+    const piece = await reader.next(src.size);
+    if (piece.body.length < src.size) throw sizeMismatch(src, String(piece.body.length));
+    if (!(await reader.atEnd())) throw sizeMismatch(src, `more than ${src.size}`);
+    return piece;
+  } finally {
+    await reader.close();
+  }
+}
+
+async function alreadyThere(
+  ctx: UploadContext,
+  src: ObjectSource,
+  md5Hex: string,
+  headers: Parameters<typeof matches>[3],
+): Promise<boolean> {
+  const stored = await storeCall(ctx, 'HeadObject', src.key, () => ctx.store.headObject(ctx.bucket, src.key));
+  return matches(stored, src.size, md5Hex, headers);
+}

@@ -1,0 +1,191 @@
+import type { Readable } from 'node:stream';
+import { storageError } from '../../../../src/storage/index.js';
+import type {
+  CompleteMultipartInput,
+  ListedObject,
+  ObjectHeaders,
+  ObjectStore,
+  PutObjectInput,
+  StoredObject,
+  UploadPartInput,
+} from '../../../../src/storage/port.js';
+
+// FAULT INJECTION (tests only): an ObjectStore wrapper that records every request, measures the
+// body bytes in flight, and fails chosen requests the way a real S3 server or network does:
+// 503 SlowDown, 500 InternalError, a connection reset, a body damaged on the way (the inner store
+// then answers BadDigest), AccessDenied. It can also "crash": from a chosen request on, nothing
+// answers any more (the station was killed), optionally after the inner store did the work.
+
+/** The request names, as S3 spells them. */
+export type Operation =
+  | 'PutObject'
+  | 'CreateMultipartUpload'
+  | 'UploadPart'
+  | 'CompleteMultipartUpload'
+  | 'AbortMultipartUpload'
+  | 'ListMultipartUploads'
+  | 'HeadObject';
+
+/** One request as the wrapper saw it. */
+export interface Call {
+  readonly op: Operation;
+  readonly key: string;
+  readonly partNumber?: number;
+  readonly bytes: number;
+}
+
+export type Fault = 'slowdown' | 'internal' | 'reset' | 'corrupt' | 'deny';
+
+/** A fault applied to the requests `match` picks, `times` times (Infinity: always). */
+export interface FaultRule {
+  readonly match: (call: Call) => boolean;
+  readonly fault: Fault;
+  times: number;
+}
+
+/** The wrapper (see the file comment). */
+export class FaultyStore implements ObjectStore {
+  readonly name = 'faulty store';
+  readonly calls: Call[] = [];
+  readonly faults: FaultRule[] = [];
+  inFlightBytes = 0;
+  peakInFlightBytes = 0;
+  /** Milliseconds every request waits before going on (makes requests overlap). */
+  delayMs = 0;
+  /** Told of every request as it arrives. */
+  onCall: (call: Call) => void = () => {};
+  private crashRule: { match: (call: Call) => boolean; afterInner: boolean } | null = null;
+  crashed = false;
+
+  constructor(private readonly inner: ObjectStore) {}
+
+  /** Fails matching requests with `fault`, `times` times. */
+  inject(fault: Fault, match: (call: Call) => boolean, times = Infinity): void {
+    this.faults.push({ fault, match, times });
+  }
+
+  /** The first matching request (done by the inner store first when `afterInner`) never answers, nor any later one. */
+  crashOn(match: (call: Call) => boolean, afterInner: boolean): void {
+    this.crashRule = { match, afterInner };
+  }
+
+  /** Requests of one kind (and key). */
+  count(op: Operation, key?: string): number {
+    return this.calls.filter((c) => c.op === op && (key === undefined || c.key === key)).length;
+  }
+
+  createBucket(bucket: string): Promise<void> {
+    return this.inner.createBucket(bucket);
+  }
+  checkBucket(bucket: string): Promise<void> {
+    return this.inner.checkBucket(bucket);
+  }
+  putObject(input: PutObjectInput): Promise<{ etag: string }> {
+    return this.run(
+      { op: 'PutObject', key: input.key, bytes: input.body.length },
+      (body) => this.inner.putObject({ ...input, body: body ?? input.body }),
+      input.body,
+    );
+  }
+  createMultipartUpload(
+    input: ObjectHeaders & { bucket: string; key: string },
+  ): Promise<{ uploadId: string }> {
+    return this.run({ op: 'CreateMultipartUpload', key: input.key, bytes: 0 }, () =>
+      this.inner.createMultipartUpload(input),
+    );
+  }
+  uploadPart(input: UploadPartInput): Promise<{ etag: string }> {
+    const call = {
+      op: 'UploadPart' as const,
+      key: input.key,
+      partNumber: input.partNumber,
+      bytes: input.body.length,
+    };
+    return this.run(
+      call,
+      (body) => this.inner.uploadPart({ ...input, body: body ?? input.body }),
+      input.body,
+    );
+  }
+  completeMultipartUpload(input: CompleteMultipartInput): Promise<{ etag: string }> {
+    return this.run({ op: 'CompleteMultipartUpload', key: input.key, bytes: 0 }, () =>
+      this.inner.completeMultipartUpload(input),
+    );
+  }
+  abortMultipartUpload(input: { bucket: string; key: string; uploadId: string }): Promise<void> {
+    return this.run({ op: 'AbortMultipartUpload', key: input.key, bytes: 0 }, () =>
+      this.inner.abortMultipartUpload(input),
+    );
+  }
+  listMultipartUploads(bucket: string, prefix: string) {
+    return this.run({ op: 'ListMultipartUploads', key: prefix, bytes: 0 }, () =>
+      this.inner.listMultipartUploads(bucket, prefix),
+    );
+  }
+  headObject(bucket: string, key: string): Promise<StoredObject | null> {
+    return this.run({ op: 'HeadObject', key, bytes: 0 }, () => this.inner.headObject(bucket, key));
+  }
+  listObjects(
+    bucket: string,
+    prefix: string,
+    startAfter?: string,
+  ): Promise<{ objects: ListedObject[]; truncated: boolean }> {
+    return this.inner.listObjects(bucket, prefix, startAfter);
+  }
+  getObject(bucket: string, key: string): Promise<Readable> {
+    return this.inner.getObject(bucket, key);
+  }
+  deleteObject(bucket: string, key: string): Promise<void> {
+    return this.inner.deleteObject(bucket, key);
+  }
+  close(): Promise<void> {
+    return this.inner.close();
+  }
+
+  private async run<T>(call: Call, work: (body?: Buffer) => Promise<T>, body?: Buffer): Promise<T> {
+    if (this.crashed) return never();
+    this.calls.push(call);
+    this.onCall(call);
+    this.inFlightBytes += call.bytes;
+    this.peakInFlightBytes = Math.max(this.peakInFlightBytes, this.inFlightBytes);
+    try {
+      if (this.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
+      if (this.crashRule?.match(call)) {
+        this.crashed = true;
+        if (this.crashRule.afterInner) await work(body);
+        return never();
+      }
+      const rule = this.faults.find((r) => r.times > 0 && r.match(call));
+      if (rule) rule.times -= 1;
+      if (rule?.fault === 'corrupt') return await work(damaged(body ?? Buffer.alloc(0)));
+      if (rule) throw failure(rule.fault);
+      return await work(body);
+    } finally {
+      this.inFlightBytes -= call.bytes;
+    }
+  }
+}
+
+function never<T>(): Promise<T> {
+  return new Promise<T>(() => {});
+}
+
+function damaged(body: Buffer): Buffer {
+  if (body.length === 0) return Buffer.from('x');
+  const copy = Buffer.from(body);
+  copy[copy.length >> 1] = copy[copy.length >> 1]! ^ 0xff;
+  return copy;
+}
+
+function failure(fault: Exclude<Fault, 'corrupt'>): Error {
+  switch (fault) {
+    case 'slowdown':
+      return storageError('SlowDown', 503, { reason: 'injected' });
+    case 'internal':
+      return storageError('InternalError', 500, { reason: 'injected' });
+    case 'reset':
+      return storageError('RequestTimeout', 400, { network: true, reason: 'injected ECONNRESET' });
+    case 'deny':
+      return storageError('AccessDenied', 403, { reason: 'injected' });
+  }
+}
