@@ -5,6 +5,7 @@ import { registerCodesCommand } from './commands/codes.js';
 import { registerCustomerCommands } from './commands/customer.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerStationCommands } from './commands/station.js';
+import { registerObjectsCommands } from './commands/objects.js';
 import type { CliIo } from './io.js';
 
 function packageVersion(): string {
@@ -38,6 +39,7 @@ export function buildProgram(io: CliIo): Command {
   registerAdminCommands(program, io);
   registerCustomerCommands(program, io);
   registerStationCommands(program, io);
+  registerObjectsCommands(program, io);
   registerCodesCommand(program, io);
   return program;
 }

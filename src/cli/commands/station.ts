@@ -1,8 +1,5 @@
 import { promises as fsp } from 'node:fs';
-import { join } from 'node:path';
 import { Option, type Command } from 'commander';
-import { resolveConfig, type StationClientConfig } from '../../config/index.js';
-import { cleanupStaleMounts } from '../../devices/index.js';
 import {
   intakeFailure,
   MISSING_PARTS,
@@ -16,27 +13,11 @@ import type { CliIo } from '../io.js';
 import { printResult } from '../output.js';
 import { usageInvalid } from '../usage-errors.js';
 import { jobIdArg } from './admin-job.js';
+import { stationContext } from './station-context.js';
+import { registerEraseCommand } from './station-erase.js';
+import { registerLoadCommand, registerReturnCommand } from './station-load.js';
 
 type Flags = Record<string, unknown>;
-
-/** Where the station keeps its own state: NTFS mount points and their registry. */
-export function stationWorkDir(config: StationClientConfig): string {
-  return join(config.dataDir, 'station');
-}
-
-/** Every station command starts here: its config, and no mount left behind by a crashed run. */
-async function stationContext(
-  flags: Flags,
-  io: CliIo,
-): Promise<{ config: StationClientConfig; workDir: string }> {
-  const config = resolveConfig('station', flags, io.env, io.cwd);
-  const workDir = stationWorkDir(config);
-  await fsp.mkdir(workDir, { recursive: true });
-  for (const cleaned of await cleanupStaleMounts(workDir)) {
-    io.stderr(`longshore station: cleaned up a mount left by an earlier run: ${cleaned}\n`);
-  }
-  return { config, workDir };
-}
 
 function parseMissing(value: string, previous: MissingPart[] = []): MissingPart[] {
   const parts = value.split(',').map((p) => p.trim());
@@ -112,12 +93,15 @@ async function requireDevicePath(path: string): Promise<void> {
   }
 }
 
-/** `longshore station receive ...` (DECISIONS §8); load, return and erase follow with issue 6. */
+/** `longshore station receive | load | return | erase` (DECISIONS §8). */
 export function registerStationCommands(program: Command, io: CliIo): void {
   const station = program
     .command('station')
     .description(
-      'loading-station steps: receive and inspect devices (talks to the server over the admin API)',
+      'loading-station steps: receive, load, return and erase devices (talks to the server over the admin API)',
     );
   registerReceive(station, io);
+  registerLoadCommand(station, io);
+  registerReturnCommand(station, io);
+  registerEraseCommand(station, io);
 }

@@ -1,0 +1,94 @@
+import type { Command } from 'commander';
+import { CatalogError } from '../../catalog/index.js';
+import { runLoad } from '../../station/loader/index.js';
+import { adminClientFor } from '../admin-client.js';
+import { addConfigOptions } from '../config-options.js';
+import type { CliIo } from '../io.js';
+import { formatLoadSummary, progressReporter } from '../load-progress.js';
+import { openConfiguredStore } from '../object-store.js';
+import { printResult } from '../output.js';
+import { usageInvalid } from '../usage-errors.js';
+import { jobIdArg } from './admin-job.js';
+import { stationContext } from './station-context.js';
+
+type Flags = Record<string, unknown>;
+
+function positiveInt(name: string) {
+  return (raw: string): number => {
+    const n = Number(raw);
+    if (!/^[0-9]+$/.test(raw) || n < 1 || n > 256) usageInvalid(name, raw, 'a whole number from 1 to 256');
+    return n;
+  };
+}
+
+/**
+ * `longshore station load --job-id ID` (DECISIONS §8): loads an inspected device into the job's
+ * bucket, waits, shows progress on a terminal and ends with a summary. Ctrl-C interrupts it
+ * cleanly (run it again to resume); a crash resumes the same way. Exit 0 when the load ended
+ * (Success or SuccessWithErrors, or canceled by the customer), 1 otherwise.
+ */
+export function registerLoadCommand(station: Command, io: CliIo): void {
+  const cmd = station
+    .command('load')
+    .description(
+      "copy every file of the job's inspected device into its bucket, with the import log (resumes an interrupted load)",
+    )
+    .requiredOption('--job-id <ID>', 'the job to load', jobIdArg)
+    .option('--device <PATH>', 'where the device is now, when not where the intake found it')
+    .option('--concurrency <N>', 'files uploading at once (default 8)', positiveInt('--concurrency'));
+  addConfigOptions(cmd, 'station');
+  cmd.action(async (flags: Flags) => {
+    const { config, workDir } = await stationContext(flags, io);
+    const client = await adminClientFor(config);
+    const store = await openConfiguredStore(config.dataDir, config.s3);
+    const interrupt = new AbortController();
+    const onSignal = () => interrupt.abort();
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+    try {
+      const summary = await runLoad({
+        control: client.stationControl(config.stationName),
+        jobId: flags.jobId as string,
+        store,
+        workDir,
+        readerOptions: { fatTimeZone: config.station.fatTimeZone },
+        devicePath: flags.device as string | undefined,
+        concurrency: flags.concurrency as number | undefined,
+        stationCountry: config.stationCountry,
+        onProgress: progressReporter(io, { tty: process.stderr.isTTY === true, json: config.json }),
+        signal: interrupt.signal,
+      });
+      printResult(io, config.json, summary, formatLoadSummary(summary));
+      if (summary.outcome === 'interrupted') {
+        throw new CatalogError('InvalidJobState', {
+          state: 'InProgress (interrupted: run station load again to resume)',
+        });
+      }
+    } finally {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      await store.close();
+    }
+  });
+}
+
+/** `longshore station return --job-id ID --carrier NAME --tracking-number NUM` (DECISIONS §8). */
+export function registerReturnCommand(station: Command, io: CliIo): void {
+  const cmd = station
+    .command('return')
+    .description(
+      'record that the device was shipped back (LocationCode Returned, with carrier and tracking number)',
+    )
+    .requiredOption('--job-id <ID>', 'the job whose device goes back', jobIdArg)
+    .requiredOption('--carrier <NAME>', 'the carrier, e.g. UPS')
+    .requiredOption('--tracking-number <NUM>', "the carrier's tracking number");
+  addConfigOptions(cmd, 'station');
+  cmd.action(async (flags: Flags) => {
+    const { config } = await stationContext(flags, io);
+    const client = await adminClientFor(config);
+    const job = await client
+      .stationControl(config.stationName)
+      .returnDevice(flags.jobId as string, flags.carrier as string, flags.trackingNumber as string);
+    printResult(io, config.json, { job }, `Job ${job.jobId}: ${job.locationCode}: ${job.locationMessage}`);
+  });
+}
