@@ -96,6 +96,8 @@ export interface StationPolicy {
   acceptedFileSystems: StationFileSystem[];
   /** IANA zone FAT timestamps are read in. */
   fatTimeZone: string;
+  /** Load a device as soon as it passes intake. */
+  autoLoad: boolean;
 }
 
 /**
@@ -214,6 +216,7 @@ function stationPolicy(get: Getter): StationPolicy {
     acceptedPowerSupplies: get('accepted-power-supplies'),
     acceptedFileSystems: get('accepted-file-systems'),
     fatTimeZone: get('fat-time-zone'),
+    autoLoad: get('auto-load'),
   };
 }
 

@@ -260,6 +260,10 @@ export const OPTIONS = {
     help: 'file systems the station loads, from FAT32, ext2, ext3, ext4, NTFS (others: UnsupportedFileFormat)',
     commands: ['serve', 'station'],
   }),
+  'auto-load': flag(
+    'after a device passes intake, load it at once (station receive goes on with station load)',
+    ['serve', 'station'],
+  ),
   'fat-time-zone': value({
     valueName: 'ZONE',
     parse: parseTimeZone,

@@ -25,7 +25,7 @@ export interface PackageContents {
   readonly missing: readonly MissingPart[];
 }
 
-export interface InspectionSettings extends StationPolicy {
+export interface InspectionSettings extends Omit<StationPolicy, 'autoLoad'> {
   /** NTFS mount points and their registry. */
   readonly workDir: string;
 }

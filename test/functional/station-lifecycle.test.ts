@@ -1,145 +1,125 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdtemp, open, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, open, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseImportLog } from '../../src/station/import-log/index.js';
 import { openEmbeddedStore } from '../../src/storage/index.js';
-import { copyImage, ensureDiskFixtures, putSignature, readExpected } from '../helpers/disks.js';
-import { CLI, freePort, runCli, startServe, type ServeProcess } from '../helpers/processes.js';
-import { importManifest } from '../helpers/services.js';
+import { copyImage, putSignature, readExpected } from '../helpers/disks.js';
+import { CLI } from '../helpers/processes.js';
+import { startStationWorld, type StationWorld } from '../helpers/station-world.js';
 
 // The station's other steps with real processes: a customer cancels during a load (it stops within
-// seconds and still writes its log), then erase and return after a finished load.
+// seconds and still writes its log), --auto-load, then erase and return after a finished load.
 const TIMEOUT = 600_000;
-let dataDir: string;
-let work: string;
-let server: ServeProcess;
-let serverUrl: string;
-let customerEnv: NodeJS.ProcessEnv;
-let accessKeyId: string;
-
-const cli = (args: string[]) => runCli([...args, '--server', serverUrl, '--data-dir', dataDir, '--json']);
+let world: StationWorld;
 
 beforeAll(async () => {
-  await ensureDiskFixtures();
-  dataDir = await mkdtemp(join(tmpdir(), 'longshore-lifecycle-'));
-  work = await mkdtemp(join(tmpdir(), 'longshore-lifecycle-disks-'));
-  const port = await freePort();
-  server = await startServe(['--data-dir', dataDir, '--port', String(port)]);
-  serverUrl = `http://127.0.0.1:${port}`;
-  const account = JSON.parse(
-    (await cli(['admin', 'account', 'create', '--email', 'life@example.org'])).stdout,
-  ) as {
-    accessKeyId: string;
-    secretAccessKey: string;
-  };
-  accessKeyId = account.accessKeyId;
-  await cli(['admin', 'bucket', 'create', 'lifecycle', '--owner', accessKeyId]);
-  customerEnv = {
-    AWS_ACCESS_KEY_ID: accessKeyId,
-    AWS_SECRET_ACCESS_KEY: account.secretAccessKey,
-    LONGSHORE_ENDPOINT: serverUrl,
-  };
+  world = await startStationWorld('lifecycle', { bucket: 'lifecycle' });
 }, TIMEOUT);
-afterAll(async () => {
-  server?.proc.kill('SIGTERM');
-  await server?.exited;
-  await rm(dataDir, { recursive: true, force: true });
-  await rm(work, { recursive: true, force: true });
-});
-
-/** A job whose device (a copy of `fixture` with the job's SIGNATURE) has passed intake. */
-async function receivedJob(fixture: string): Promise<{ jobId: string; device: string }> {
-  const manifest = join(work, `${fixture}.yaml`);
-  await writeFile(manifest, importManifest('lifecycle', `accessKeyId: ${accessKeyId}\n`));
-  const signatureFile = join(work, `${fixture}.SIGNATURE`);
-  const created = await runCli(
-    [
-      'create-job',
-      '--job-type',
-      'Import',
-      '--manifest',
-      manifest,
-      '--signature-file',
-      signatureFile,
-      '--json',
-    ],
-    customerEnv,
-  );
-  const jobId = (JSON.parse(created.stdout) as { JobId: string }).JobId;
-  const device = await copyImage(fixture, work);
-  await putSignature(device, fixture, await readFile(signatureFile, 'utf8'));
-  expect((await cli(['station', 'receive', '--job-id', jobId, '--device', device])).code).toBe(0);
-  return { jobId, device };
-}
+afterAll(() => world?.stop());
 
 function localRows(jobId: string): number {
-  const path = join(dataDir, 'station', 'loads', jobId, 'import-log.csv');
+  const path = join(world.dataDir, 'station', 'loads', jobId, 'import-log.csv');
   return existsSync(path) ? readFileSync(path, 'utf8').split('\r\n').length - 2 : 0;
 }
 
 interface AdminJob {
-  job: {
-    isCanceled: boolean;
-    progressCode: string;
-    locationCode: string;
-    logKey: string | null;
-    carrier: string | null;
-    trackingNumber: string | null;
-  };
+  job: { isCanceled: boolean; progressCode: string; locationCode: string; logKey: string | null };
+}
+
+async function logRows(jobId: string) {
+  const store = await openEmbeddedStore(join(world.dataDir, 'objects'));
+  try {
+    const chunks: Buffer[] = [];
+    const log = await store.getObject('lifecycle', `import-log-${jobId}.csv`);
+    for await (const c of log as AsyncIterable<Buffer>) chunks.push(c);
+    const rows = parseImportLog(Buffer.concat(chunks).toString('utf8'));
+    const stored = await Promise.all(
+      rows
+        .filter((r) => r.status === 200)
+        .map((r) => store.headObject('lifecycle', r.key.slice('lifecycle/'.length))),
+    );
+    return { rows, missing: stored.filter((o) => o === null).length };
+  } finally {
+    await store.close();
+  }
 }
 
 describe('station lifecycle with real processes', () => {
   it(
     'a cancel during a load stops it within seconds; the log covers what was done',
     async () => {
-      const { jobId } = await receivedJob('ext2-gpt');
-      const proc = spawn(
-        process.execPath,
-        [CLI, 'station', 'load', '--job-id', jobId, '--server', serverUrl, '--data-dir', dataDir, '--json'],
-        { stdio: ['ignore', 'pipe', 'pipe'] },
-      );
+      const { jobId } = await world.receivedJob('ext2-gpt');
+      const args = [
+        'station',
+        'load',
+        '--job-id',
+        jobId,
+        '--server',
+        world.serverUrl,
+        '--data-dir',
+        world.dataDir,
+        '--json',
+      ];
+      const proc = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
       let stdout = '';
       proc.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
       const exited = new Promise<number | null>((resolve) => proc.on('exit', resolve));
       while (localRows(jobId) < 1_000) await sleep(20);
-      expect((await runCli(['cancel-job', '--job-id', jobId], customerEnv)).code).toBe(0);
+      expect((await world.customer(['cancel-job', '--job-id', jobId])).code).toBe(0);
       const canceledAt = Date.now();
       expect(await exited).toBe(0);
       expect(Date.now() - canceledAt).toBeLessThan(15_000);
       expect(JSON.parse(stdout)).toMatchObject({ outcome: 'canceled' });
 
-      const shown = JSON.parse((await cli(['admin', 'job', 'show', jobId])).stdout) as AdminJob;
+      const shown = JSON.parse((await world.cli(['admin', 'job', 'show', jobId])).stdout) as AdminJob;
       expect(shown.job).toMatchObject({
         isCanceled: true,
         locationCode: 'AtAWS',
         logKey: `import-log-${jobId}.csv`,
       });
       expect(['Success', 'SuccessWithErrors']).toContain(shown.job.progressCode);
-      const status = await runCli(['get-status', '--job-id', jobId, '--json'], customerEnv);
-      expect(status.stderr).toContain('CanceledJobIdException');
+      expect((await world.customer(['get-status', '--job-id', jobId, '--json'])).stderr).toContain(
+        'CanceledJobIdException',
+      );
 
-      const store = await openEmbeddedStore(join(dataDir, 'objects'));
-      try {
-        const chunks: Buffer[] = [];
-        for await (const c of (await store.getObject(
-          'lifecycle',
-          `import-log-${jobId}.csv`,
-        )) as AsyncIterable<Buffer>)
-          chunks.push(c);
-        const rows = parseImportLog(Buffer.concat(chunks).toString('utf8'));
-        const files = (await readExpected('ext2-gpt')).filter((e) => e.type !== 'directory').length;
-        expect(rows.length).toBeGreaterThanOrEqual(1_000);
-        expect(rows.length).toBeLessThan(files);
-        for (const row of rows.filter((r) => r.status === 200)) {
-          expect(await store.headObject('lifecycle', row.key.slice('lifecycle/'.length))).not.toBeNull();
-        }
-      } finally {
-        await store.close();
-      }
+      const { rows, missing } = await logRows(jobId);
+      const files = (await readExpected('ext2-gpt')).filter((e) => e.type !== 'directory').length;
+      expect(rows.length).toBeGreaterThanOrEqual(1_000);
+      expect(rows.length).toBeLessThan(files);
+      expect(missing).toBe(0);
+    },
+    TIMEOUT,
+  );
+
+  it(
+    '--auto-load goes on from a passed intake to the load in one command',
+    async () => {
+      const { jobId, signature } = await world.createJob('auto', 'prefix: auto/\n');
+      const folder = join(world.work, 'auto');
+      await mkdir(folder);
+      const device = await copyImage('ext3-dirty', folder);
+      await putSignature(device, 'ext3-dirty', signature);
+      const run = await world.cli([
+        'station',
+        'receive',
+        '--job-id',
+        jobId,
+        '--device',
+        device,
+        '--auto-load',
+      ]);
+      expect(run.code, run.stderr).toBe(0);
+      const result = JSON.parse(run.stdout) as { passed: boolean; load: { outcome: string; files: number } };
+      expect(result).toMatchObject({ passed: true, load: { outcome: 'finished' } });
+      expect(result.load.files).toBeGreaterThan(0);
+      const status = JSON.parse(
+        (await world.customer(['get-status', '--job-id', jobId, '--json'])).stdout,
+      ) as Record<string, string>;
+      expect(status.ProgressCode).toBe('Success');
+      expect(status.ProgressMessage).toMatch(/journal/); // the ext3 journal warning reaches the customer
     },
     TIMEOUT,
   );
@@ -147,12 +127,11 @@ describe('station lifecycle with real processes', () => {
   it(
     'erase zero-fills the device after the load, then return records carrier and tracking number',
     async () => {
-      const { jobId, device } = await receivedJob('fat32-mbr');
-      expect((await cli(['station', 'load', '--job-id', jobId])).code).toBe(0);
+      const { jobId, device } = await world.receivedJob('fat32-mbr');
+      expect((await world.cli(['station', 'load', '--job-id', jobId])).code).toBe(0);
       const size = (await stat(device)).size;
-      const refused = await cli(['station', 'erase', '--job-id', jobId]);
-      expect(refused.code).toBe(2);
-      const erased = await cli(['station', 'erase', '--job-id', jobId, '--yes']);
+      expect((await world.cli(['station', 'erase', '--job-id', jobId])).code).toBe(2); // no --yes
+      const erased = await world.cli(['station', 'erase', '--job-id', jobId, '--yes']);
       expect(erased.code, erased.stderr).toBe(0);
       expect((await stat(device)).size).toBe(size);
       const handle = await open(device, 'r');
@@ -168,20 +147,12 @@ describe('station lifecycle with real processes', () => {
       } finally {
         await handle.close();
       }
-      const returned = await cli([
-        'station',
-        'return',
-        '--job-id',
-        jobId,
-        '--carrier',
-        'UPS',
-        '--tracking-number',
-        '1Z999AA10123456784',
-      ]);
+      const tracking = ['--carrier', 'UPS', '--tracking-number', '1Z999AA10123456784'];
+      const returned = await world.cli(['station', 'return', '--job-id', jobId, ...tracking]);
       expect(returned.code, returned.stderr).toBe(0);
       const status = JSON.parse(
-        (await runCli(['get-status', '--job-id', jobId, '--json'], customerEnv)).stdout,
-      ) as Record<string, unknown>;
+        (await world.customer(['get-status', '--job-id', jobId, '--json'])).stdout,
+      ) as object;
       expect(status).toMatchObject({
         LocationCode: 'Returned',
         ProgressCode: 'Success',

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { CatalogError } from '../../catalog/index.js';
-import { runLoad } from '../../station/loader/index.js';
+import type { StationClientConfig } from '../../config/index.js';
+import { runLoad, type LoadSummary } from '../../station/loader/index.js';
 import { adminClientFor } from '../admin-client.js';
 import { addConfigOptions } from '../config-options.js';
 import type { CliIo } from '../io.js';
@@ -39,37 +40,59 @@ export function registerLoadCommand(station: Command, io: CliIo): void {
   addConfigOptions(cmd, 'station');
   cmd.action(async (flags: Flags) => {
     const { config, workDir } = await stationContext(flags, io);
-    const client = await adminClientFor(config);
-    const store = await openConfiguredStore(config.dataDir, config.s3);
-    const interrupt = new AbortController();
-    const onSignal = () => interrupt.abort();
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
-    try {
-      const summary = await runLoad({
-        control: client.stationControl(config.stationName),
-        jobId: flags.jobId as string,
-        store,
-        workDir,
-        readerOptions: { fatTimeZone: config.station.fatTimeZone },
-        devicePath: flags.device as string | undefined,
-        concurrency: flags.concurrency as number | undefined,
-        stationCountry: config.stationCountry,
-        onProgress: progressReporter(io, { tty: process.stderr.isTTY === true, json: config.json }),
-        signal: interrupt.signal,
-      });
-      printResult(io, config.json, summary, formatLoadSummary(summary));
-      if (summary.outcome === 'interrupted') {
-        throw new CatalogError('InvalidJobState', {
-          state: 'InProgress (interrupted: run station load again to resume)',
-        });
-      }
-    } finally {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-      await store.close();
-    }
+    const summary = await loadJob(config, workDir, io, flags.jobId as string, {
+      devicePath: flags.device as string | undefined,
+      concurrency: flags.concurrency as number | undefined,
+    });
+    printResult(io, config.json, summary, formatLoadSummary(summary));
+    throwIfInterrupted(summary);
   });
+}
+
+/** An interrupted load (Ctrl-C) ends the command with InvalidJobState: it is resumed by loading again. */
+export function throwIfInterrupted(summary: LoadSummary): void {
+  if (summary.outcome !== 'interrupted') return;
+  throw new CatalogError('InvalidJobState', {
+    state: 'InProgress (interrupted: run station load again to resume)',
+  });
+}
+
+/**
+ * Runs one load from this station process: the configured storage target, progress on stderr, and
+ * SIGINT/SIGTERM turned into a clean interruption. Used by `station load` and by `station receive`
+ * with --auto-load.
+ */
+export async function loadJob(
+  config: StationClientConfig,
+  workDir: string,
+  io: CliIo,
+  jobId: string,
+  options: { devicePath?: string; concurrency?: number } = {},
+): Promise<LoadSummary> {
+  const client = await adminClientFor(config);
+  const store = await openConfiguredStore(config.dataDir, config.s3);
+  const interrupt = new AbortController();
+  const onSignal = () => interrupt.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    return await runLoad({
+      control: client.stationControl(config.stationName),
+      jobId,
+      store,
+      workDir,
+      readerOptions: { fatTimeZone: config.station.fatTimeZone },
+      devicePath: options.devicePath,
+      concurrency: options.concurrency,
+      stationCountry: config.stationCountry,
+      onProgress: progressReporter(io, { tty: process.stderr.isTTY === true, json: config.json }),
+      signal: interrupt.signal,
+    });
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await store.close();
+  }
 }
 
 /** `longshore station return --job-id ID --carrier NAME --tracking-number NUM` (DECISIONS §8). */

@@ -15,7 +15,8 @@ import { usageInvalid } from '../usage-errors.js';
 import { jobIdArg } from './admin-job.js';
 import { stationContext } from './station-context.js';
 import { registerEraseCommand } from './station-erase.js';
-import { registerLoadCommand, registerReturnCommand } from './station-load.js';
+import { loadJob, registerLoadCommand, registerReturnCommand, throwIfInterrupted } from './station-load.js';
+import { formatLoadSummary } from '../load-progress.js';
 
 type Flags = Record<string, unknown>;
 
@@ -74,9 +75,16 @@ function registerReceive(station: Command, io: CliIo): void {
       { devicePath: device, connector: flags.connector as string, power: flags.power as string, missing },
       { ...config.station, workDir },
     );
-    printResult(io, config.json, result, formatIntake(result));
     const failure = intakeFailure(result);
-    if (failure) throw failure;
+    if (failure || !config.station.autoLoad) {
+      printResult(io, config.json, result, formatIntake(result));
+      if (failure) throw failure;
+      return;
+    }
+    if (!config.json) io.stdout(`${formatIntake(result)}\n`);
+    const load = await loadJob(config, workDir, io, result.job.jobId);
+    printResult(io, config.json, { ...result, load }, formatLoadSummary(load));
+    throwIfInterrupted(load);
   });
 }
 
