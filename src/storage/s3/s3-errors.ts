@@ -1,9 +1,15 @@
 import { CatalogError, entryOf, isCodeName, type CodeName } from '../../catalog/index.js';
 import { storageError } from '../errors.js';
 
-/** S3 error codes that the catalog spells another way (the seed's e-mail spelling). */
+/**
+ * S3 error codes that the catalog spells another way (the seed's e-mail spelling), or that mean
+ * the same thing as a catalog code: a body damaged in transit fails the signed payload hash
+ * (XAmzContentSHA256Mismatch) before the Content-MD5 check, and is the same fault as BadDigest
+ * (retried by the loader: it still holds the intact bytes).
+ */
 const CODE_ALIASES: Readonly<Record<string, CodeName>> = {
   InvalidAccessKeyId: 'InvalidAccess Key ID',
+  XAmzContentSHA256Mismatch: 'BadDigest',
 };
 
 /** Node's error codes for a connection that broke, was refused, or went silent. */
