@@ -1,90 +1,30 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyImage, ensureDiskFixtures, putSignature, type DiskFixtureIndex } from '../helpers/disks.js';
-import { freePort, runCli, startServe, type ServeProcess } from '../helpers/processes.js';
-import { importManifest } from '../helpers/services.js';
+import { startStationWorld, type StationWorld } from '../helpers/station-world.js';
 
 // `longshore station receive` as the operator runs it: a real `longshore serve`, the customer's
 // `create-job` writing the SIGNATURE file, the fixture disk images of test/fixtures/disks with
 // that SIGNATURE put on a copy, and `get-status` / `admin job show` to see the outcome.
-let dataDir: string;
-let work: string;
-let server: ServeProcess;
+let world: StationWorld;
 let fixtures: DiskFixtureIndex;
-let customerEnv: NodeJS.ProcessEnv;
-let serverUrl: string;
 
-const station = (args: string[]) =>
-  runCli([
-    'station',
-    ...args,
-    '--server',
-    serverUrl,
-    '--data-dir',
-    dataDir,
-    '--station-name',
-    'dock-3',
-    '--json',
-  ]);
-const admin = (args: string[]) =>
-  runCli(['admin', ...args, '--server', serverUrl, '--data-dir', dataDir, '--json']);
+/** A station command under its own station name, so the history lines can be told apart. */
+const station = (args: string[]) => world.cli(['station', ...args, '--station-name', 'dock-3']);
+const admin = (args: string[]) => world.cli(['admin', ...args]);
+const createJob = () => world.createJob('receive');
 
 beforeAll(async () => {
   fixtures = await ensureDiskFixtures();
-  dataDir = await mkdtemp(join(tmpdir(), 'longshore-station-'));
-  work = await mkdtemp(join(tmpdir(), 'longshore-station-disks-'));
-  const port = await freePort();
-  server = await startServe(['--data-dir', dataDir, '--port', String(port)]);
-  serverUrl = `http://127.0.0.1:${port}`;
-  const account = JSON.parse((await admin(['account', 'create', '--email', 'disks@example.org'])).stdout) as {
-    accessKeyId: string;
-    secretAccessKey: string;
-  };
-  await admin(['bucket', 'create', 'disk-bucket', '--owner', account.accessKeyId]);
-  customerEnv = {
-    AWS_ACCESS_KEY_ID: account.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: account.secretAccessKey,
-    LONGSHORE_ENDPOINT: serverUrl,
-  };
-  await writeFile(
-    join(work, 'manifest.yaml'),
-    importManifest('disk-bucket', `accessKeyId: ${account.accessKeyId}\n`),
-  );
+  world = await startStationWorld('receive', { bucket: 'disk-bucket' });
 }, 600_000);
-afterAll(async () => {
-  server?.proc.kill('SIGTERM');
-  await server?.exited;
-  await rm(dataDir, { recursive: true, force: true });
-  await rm(work, { recursive: true, force: true });
-});
-
-/** A new job through the customer CLI; returns its ID and the SIGNATURE file it wrote. */
-async function createJob(): Promise<{ jobId: string; signature: string }> {
-  const signatureFile = join(work, `SIGNATURE-${Math.random().toString(36).slice(2)}`);
-  const run = await runCli(
-    [
-      'create-job',
-      '--job-type',
-      'Import',
-      '--manifest',
-      join(work, 'manifest.yaml'),
-      '--signature-file',
-      signatureFile,
-      '--json',
-    ],
-    customerEnv,
-  );
-  expect(run.code, run.stderr).toBe(0);
-  const { JobId } = JSON.parse(run.stdout) as { JobId: string };
-  return { jobId: JobId, signature: await readFile(signatureFile, 'utf8') };
-}
+afterAll(() => world?.stop());
 
 async function status(
   jobId: string,
 ): Promise<{ LocationCode: string; ProgressCode: string; ProgressMessage: string }> {
-  const run = await runCli(['get-status', '--job-id', jobId, '--json'], customerEnv);
+  const run = await world.customer(['get-status', '--job-id', jobId, '--json']);
   expect(run.code, run.stderr).toBe(0);
   return JSON.parse(run.stdout) as never;
 }
@@ -96,7 +36,7 @@ describe('longshore station receive on every fixture disk', () => {
     for (const name of names) {
       const fixture = fixtures.images[name]!;
       const { jobId, signature } = await createJob();
-      const device = await copyImage(name, work);
+      const device = await copyImage(name, world.work);
       if (fixture.expect === 'Pending') await putSignature(device, name, signature);
       const run = await station(['receive', '--job-id', jobId, '--device', device]);
       const result = JSON.parse(run.stdout) as {
@@ -122,7 +62,7 @@ describe('longshore station receive on every fixture disk', () => {
   it('refuses a disk whose SIGNATURE belongs to another job: InvalidSignature', async () => {
     const mine = await createJob();
     const other = await createJob();
-    const device = await copyImage('ext2-gpt', work);
+    const device = await copyImage('ext2-gpt', world.work);
     await putSignature(device, 'ext2-gpt', other.signature);
     const run = await station(['receive', '--job-id', mine.jobId, '--device', device]);
     expect(run.code).toBe(1);
@@ -133,7 +73,7 @@ describe('longshore station receive on every fixture disk', () => {
 
   it('records each step with its time and station in the job history', async () => {
     const { jobId, signature } = await createJob();
-    const device = await copyImage('fat32-mbr', work);
+    const device = await copyImage('fat32-mbr', world.work);
     await putSignature(device, 'fat32-mbr', signature);
     expect((await station(['receive', '--job-id', jobId, '--device', device])).code).toBe(0);
     const shown = JSON.parse((await admin(['job', 'show', jobId])).stdout) as {
@@ -159,7 +99,7 @@ describe('longshore station receive on every fixture disk', () => {
     ]);
     expect([unknown.code, unknown.stderr]).toEqual([1, expect.stringContaining('InvalidJobIdException')]);
     const { jobId } = await createJob();
-    expect((await runCli(['cancel-job', '--job-id', jobId], customerEnv)).code).toBe(0);
+    expect((await world.customer(['cancel-job', '--job-id', jobId])).code).toBe(0);
     const canceled = await station([
       'receive',
       '--job-id',
@@ -176,7 +116,7 @@ describe('longshore station receive on every fixture disk', () => {
       '--job-id',
       typo.jobId,
       '--device',
-      join(work, 'no-such.img'),
+      join(world.work, 'no-such.img'),
     ]);
     expect(missingPath.code).toBe(2);
     expect((await status(typo.jobId)).LocationCode).toBe('NotReceived');

@@ -11,6 +11,7 @@ import {
 import type { LoadRecordView } from '../../station/index.js';
 import { adminClientFor } from '../admin-client.js';
 import { addConfigOptions } from '../config-options.js';
+import { withInterrupt } from '../interrupt.js';
 import type { CliIo } from '../io.js';
 import { printResult } from '../output.js';
 import { UsageError, usageMissing } from '../usage-errors.js';
@@ -129,18 +130,12 @@ async function eraseInterruptibly(
   path: string,
   reporter: ReturnType<typeof eraseProgressReporter>,
 ): Promise<EraseResult> {
-  const interrupt = new AbortController();
-  const onSignal = () => interrupt.abort();
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
   try {
-    return await deviceUsage(() =>
-      eraseDevice(path, { onProgress: reporter.onProgress, signal: interrupt.signal }),
+    return await withInterrupt((signal) =>
+      deviceUsage(() => eraseDevice(path, { onProgress: reporter.onProgress, signal })),
     );
   } finally {
     reporter.finish();
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
   }
 }
 

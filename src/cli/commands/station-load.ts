@@ -4,6 +4,7 @@ import type { StationClientConfig } from '../../config/index.js';
 import { runLoad, type LoadSummary } from '../../station/loader/index.js';
 import { adminClientFor } from '../admin-client.js';
 import { addConfigOptions } from '../config-options.js';
+import { withInterrupt } from '../interrupt.js';
 import type { CliIo } from '../io.js';
 import { formatLoadSummary, progressReporter } from '../load-progress.js';
 import { openConfiguredStore } from '../object-store.js';
@@ -71,26 +72,22 @@ export async function loadJob(
 ): Promise<LoadSummary> {
   const client = await adminClientFor(config);
   const store = await openConfiguredStore(config.dataDir, config.s3);
-  const interrupt = new AbortController();
-  const onSignal = () => interrupt.abort();
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
   try {
-    return await runLoad({
-      control: client.stationControl(config.stationName),
-      jobId,
-      store,
-      workDir,
-      readerOptions: { fatTimeZone: config.station.fatTimeZone },
-      devicePath: options.devicePath,
-      concurrency: options.concurrency,
-      stationCountry: config.stationCountry,
-      onProgress: progressReporter(io, { tty: process.stderr.isTTY === true, json: config.json }),
-      signal: interrupt.signal,
-    });
+    return await withInterrupt((signal) =>
+      runLoad({
+        control: client.stationControl(config.stationName),
+        jobId,
+        store,
+        workDir,
+        readerOptions: { fatTimeZone: config.station.fatTimeZone },
+        devicePath: options.devicePath,
+        concurrency: options.concurrency,
+        stationCountry: config.stationCountry,
+        onProgress: progressReporter(io, { tty: process.stderr.isTTY === true, json: config.json }),
+        signal,
+      }),
+    );
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
     await store.close();
   }
 }
