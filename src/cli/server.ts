@@ -1,5 +1,7 @@
+import { join } from 'node:path';
 import type { ServeConfig } from '../config/index.js';
 import { startControlPlane } from './control-plane.js';
+import { OBJECTS_DIR } from './object-store.js';
 
 /** `longshore serve`: starts the control plane, prints where it listens, stops on SIGINT/SIGTERM. */
 export async function runServe(config: ServeConfig): Promise<void> {
@@ -8,6 +10,7 @@ export async function runServe(config: ServeConfig): Promise<void> {
     `longshore serve: ready`,
     `  data directory   ${config.dataDir}`,
     `  database         ${config.databaseUrl ? redactUrl(config.databaseUrl) : 'embedded (PGlite in the data directory)'}`,
+    `  storage          ${config.s3 ? `S3 ${config.s3.endpoint} (path-style)` : `embedded bucket store in ${join(config.dataDir, OBJECTS_DIR)}`}`,
     `  API              ${plane.url}/`,
     `  admin API        ${plane.url}/admin/v1 (token in ${config.dataDir}/admin-token)`,
     `  SMTP             ${plane.mail.url} (service address ${config.mailAddress}; ${smtpSecurity(config, plane.mail.tls)})`,
