@@ -62,7 +62,9 @@ describe('longshore serve (embedded store)', () => {
     expect(server.output()).toContain(`http://127.0.0.1:${port}`);
     expect(server.output()).toContain(dataDir);
     expect(server.output()).toContain('embedded');
-    expect(server.output()).toContain(`storage          embedded bucket store in ${join(dataDir, 'objects')}`);
+    expect(server.output()).toContain(
+      `storage          embedded bucket store in ${join(dataDir, 'objects')}`,
+    );
     const health = await fetch(`http://127.0.0.1:${port}/admin/v1/health`);
     expect(health.status).toBe(200);
   });
