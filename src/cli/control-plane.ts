@@ -53,7 +53,11 @@ export async function startControlPlane(config: ServeConfig): Promise<ControlPla
     expiredRetentionDays: config.expiredRetentionDays,
   });
   const station = new StationJobs({ store, signingKey: secrets.signingKey });
-  const objects = await openConfiguredStore(config.dataDir, config.s3);
+  const objects = await openConfiguredStore(config.dataDir, config.s3).catch(async (err: unknown) => {
+    await store.close();
+    await unlock();
+    throw err;
+  });
   const expiry = new ExpiryScheduler({
     store,
     expiryDays: config.jobExpiryDays,

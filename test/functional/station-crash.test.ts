@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -22,13 +21,6 @@ beforeAll(async () => {
   world = await startStationWorld('crash', { bucket: 'crashes' });
 }, TIMEOUT);
 afterAll(() => world?.stop());
-
-/** Lines of the station's local import log (header included), 0 when it does not exist yet. */
-function localLogLines(jobId: string): number {
-  const path = join(world.dataDir, 'station', 'loads', jobId, 'import-log.csv');
-  if (!existsSync(path)) return 0;
-  return readFileSync(path, 'utf8').split('\r\n').length - 1;
-}
 
 /** Starts `station load` and kills it with SIGKILL once `when()` holds; resolves with its exit. */
 async function loadAndKill(
@@ -72,9 +64,9 @@ describe('station load survives kill -9', () => {
       const start = Date.now();
       const kills = [
         () => Date.now() - start > 400, // while opening the device and counting
-        () => localLogLines(jobId) > 1_500,
-        () => localLogLines(jobId) > 6_000,
-        () => localLogLines(jobId) > 10_500,
+        () => world.localLogRows(jobId) > 1_500,
+        () => world.localLogRows(jobId) > 6_000,
+        () => world.localLogRows(jobId) > 10_500,
       ];
       let killed = 0;
       for (const when of kills) if ((await loadAndKill(jobId, when)).killed) killed++;

@@ -1,5 +1,4 @@
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, open, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -19,11 +18,6 @@ beforeAll(async () => {
   world = await startStationWorld('lifecycle', { bucket: 'lifecycle' });
 }, TIMEOUT);
 afterAll(() => world?.stop());
-
-function localRows(jobId: string): number {
-  const path = join(world.dataDir, 'station', 'loads', jobId, 'import-log.csv');
-  return existsSync(path) ? readFileSync(path, 'utf8').split('\r\n').length - 2 : 0;
-}
 
 interface AdminJob {
   job: { isCanceled: boolean; progressCode: string; locationCode: string; logKey: string | null };
@@ -67,7 +61,7 @@ describe('station lifecycle with real processes', () => {
       let stdout = '';
       proc.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
       const exited = new Promise<number | null>((resolve) => proc.on('exit', resolve));
-      while (localRows(jobId) < 1_000) await sleep(20);
+      while (world.localLogRows(jobId) < 1_000) await sleep(20);
       expect((await world.customer(['cancel-job', '--job-id', jobId])).code).toBe(0);
       const canceledAt = Date.now();
       expect(await exited).toBe(0);

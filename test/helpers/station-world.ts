@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,6 +27,8 @@ export interface StationWorld {
   customer(args: string[]): Promise<CliResult>;
   /** A new job through `create-job`; `extra` is added to the manifest. */
   createJob(name: string, extra?: string): Promise<{ jobId: string; signature: string }>;
+  /** Complete rows in the station's local import log of a running load (0 before it exists). */
+  localLogRows(jobId: string): number;
   /** A job whose device, a copy of `fixture` with its SIGNATURE, passed `station receive`. */
   receivedJob(fixture: string, extra?: string): Promise<{ jobId: string; device: string }>;
   stop(): Promise<void>;
@@ -87,6 +90,11 @@ export async function startStationWorld(
     cli,
     customer,
     createJob,
+    localLogRows(jobId) {
+      const path = join(dataDir, 'station', 'loads', jobId, 'import-log.csv');
+      if (!existsSync(path)) return 0;
+      return Math.max(0, readFileSync(path, 'utf8').split('\r\n').length - 2); // header and the open line
+    },
     async receivedJob(fixture, extra) {
       const { jobId, signature } = await createJob(fixture, extra);
       const folder = join(work, jobId);
