@@ -18,8 +18,12 @@ export interface ObjectStore {
   /** Succeeds when the bucket exists and can be written. NoSuchBucket, AccessDenied. */
   checkBucket(bucket: string): Promise<void>;
 
-  /** One PUT with Content-MD5 (base64 of the body's MD5). BadDigest when the body does not match. */
-  putObject(input: PutObjectInput): Promise<{ etag: string }>;
+  /**
+   * One PUT with Content-MD5 (base64 of the body's MD5). BadDigest when the body does not match.
+   * Resolves with the ETag the store answered (quoted), or null when it answered none (then only
+   * a HEAD can tell what was stored).
+   */
+  putObject(input: PutObjectInput): Promise<{ etag: string | null }>;
 
   createMultipartUpload(
     input: ObjectHeaders & { bucket: string; key: string },
@@ -81,7 +85,12 @@ export interface UploadPartInput {
   /** 1..10000 */
   partNumber: number;
   body: Buffer;
-  contentMd5: string;
+  /**
+   * Base64 MD5 of the body, checked by the store (BadDigest). Left out, the body is protected by
+   * the request's signed SHA-256 payload hash instead (S3; cheaper than MD5 on CPUs with SHA
+   * instructions), and the embedded store computes the part's MD5 itself.
+   */
+  contentMd5?: string;
 }
 
 export interface CompleteMultipartInput {

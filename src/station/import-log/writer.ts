@@ -1,10 +1,11 @@
 import { open, truncate, type FileHandle } from 'node:fs/promises';
+import { WriteBatcher } from '../write-batcher.js';
 import { readCompleteLog } from './log-reader.js';
 import { formatImportLogRow, IMPORT_LOG_HEADER, isErrorStatus, type ImportLogRow } from './rows.js';
 
 // The import log on the station's disk while a load runs (DECISIONS §6). Rows are appended as
-// files finish (file opened with 'a', one write per row or per small batch, writes queued so that
-// concurrent callers never interleave), fsync'd on checkpoint(). After a crash, resume() drops a
+// files finish (file opened with 'a'; writes queued so that concurrent callers never interleave,
+// rows that arrive while a write runs batched into the next one), fsync'd on checkpoint(). After a crash, resume() drops a
 // torn last row and says which files already have a row, so the resumed load writes each file's
 // row exactly once. Uploading the finished log to the log bucket is the loader's job.
 
@@ -22,8 +23,15 @@ export interface ResumedImportLog {
  * error (ENOSPC, EIO...); after a failed write the writer refuses further rows with that error, so
  * no row is silently lost. Writing after close() throws.
  */
+/** Text to append and the rows (and error rows) it holds. */
+interface Pending {
+  readonly text: string;
+  readonly rows: number;
+  readonly errors: number;
+}
+
 export class ImportLogWriter {
-  private queue: Promise<void> = Promise.resolve();
+  private readonly pending = new WriteBatcher<Pending>((batch) => this.writeBatch(batch));
   private closed = false;
 
   private constructor(
@@ -71,15 +79,14 @@ export class ImportLogWriter {
   /** Appends rows in one write (keep batches small: a crash may tear the last one's final row). */
   appendAll(rows: readonly ImportLogRow[]): Promise<void> {
     if (this.closed) return Promise.reject(new Error(`the import log ${this.path} is closed`));
-    if (rows.length === 0) return this.queue;
+    if (rows.length === 0) return this.pending.after(async () => {});
     const errors = rows.filter((row) => isErrorStatus(row.status)).length;
     return this.enqueue(rows.map(formatImportLogRow).join(''), rows.length, errors);
   }
 
   /** Waits for queued rows, then fsyncs the file: every row appended so far survives a power cut. */
   checkpoint(): Promise<void> {
-    this.queue = this.queue.then(() => this.handle.sync());
-    return this.queue;
+    return this.pending.after(() => this.handle.sync());
   }
 
   /** Bytes in the file, header included (rows still being written are not counted yet). */
@@ -99,7 +106,7 @@ export class ImportLogWriter {
 
   /** Writes what is queued, fsyncs and closes the file. Safe to call twice. */
   async close(): Promise<void> {
-    if (this.closed) return this.queue.catch(() => undefined);
+    if (this.closed) return this.pending.after(async () => {}).catch(() => undefined);
     this.closed = true;
     try {
       await this.checkpoint();
@@ -108,14 +115,17 @@ export class ImportLogWriter {
     }
   }
 
-  /** Queues a write; once one fails, the queue stays rejected with its error (no row is lost silently). */
+  /** Queues a write; once one fails, every later one rejects with its error (no row is lost silently). */
   private enqueue(text: string, rows: number, errors: number): Promise<void> {
-    this.queue = this.queue.then(async () => {
-      await this.writeAll(Buffer.from(text, 'utf8'));
-      this.rows += rows;
-      this.errors += errors;
-    });
-    return this.queue;
+    return this.pending.add({ text, rows, errors });
+  }
+
+  private async writeBatch(batch: readonly Pending[]): Promise<void> {
+    await this.writeAll(Buffer.from(batch.map((item) => item.text).join(''), 'utf8'));
+    for (const item of batch) {
+      this.rows += item.rows;
+      this.errors += item.errors;
+    }
   }
 
   private async writeAll(data: Buffer): Promise<void> {

@@ -31,8 +31,26 @@ export class ChunkReader {
    * MD5. Rejects with the stream's error (a DeviceReadError from a device reader).
    */
   async next(length: number): Promise<Piece> {
+    const first = this.total === 0;
+    const body = await this.nextBody(length);
+    // The first piece's MD5 is the whole MD5 so far: a file read in one piece is hashed once.
+    const md5 = first ? this.whole.copy().digest() : createHash('md5').update(body).digest();
+    return { body, md5 };
+  }
+
+  /** The next `length` bytes as `next` gives them, without an MD5 of their own (the whole-file MD5 is kept). */
+  async nextBody(length: number): Promise<Buffer> {
+    const head = await this.take(length);
+    if (head === null || head.length === length) {
+      // The whole piece in one chunk (a small file, often): no copy.
+      const piece = head ?? Buffer.alloc(0);
+      this.whole.update(piece);
+      this.total += piece.length;
+      return piece;
+    }
     const body = Buffer.allocUnsafe(length);
-    let filled = 0;
+    head.copy(body, 0);
+    let filled = head.length;
     while (filled < length) {
       const chunk = await this.take(length - filled);
       if (chunk === null) break;
@@ -41,10 +59,8 @@ export class ChunkReader {
     }
     const piece = body.subarray(0, filled);
     this.whole.update(piece);
-    // The first piece's MD5 is the whole MD5 so far: a file read in one piece is hashed once.
-    const md5 = this.total === 0 ? this.whole.copy().digest() : createHash('md5').update(piece).digest();
     this.total += filled;
-    return { body: piece, md5 };
+    return piece;
   }
 
   /** True when the stream has no byte left (reads ahead at most one chunk to know). */

@@ -1,5 +1,6 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
+import { WriteBatcher } from '../write-batcher.js';
 
 // The "started" journal of a load (`loads/<JOBID>/started.jsonl`): one JSON line per file, written
 // BEFORE its upload starts, and one more with the multipart upload ID once there is one. After a
@@ -21,11 +22,13 @@ export interface JournalEntry {
 
 type JournalLine = { p: string; k: string; s: number | null } | { p: string; u: string };
 
-/** Appends journal lines; writes are queued so lines never interleave. */
+/** Appends journal lines; writes are queued (and batched) so lines never interleave. */
 export class StartedJournal {
-  private queue: Promise<void> = Promise.resolve();
+  private readonly lines: WriteBatcher<string>;
 
-  private constructor(private readonly handle: FileHandle) {}
+  private constructor(private readonly handle: FileHandle) {
+    this.lines = new WriteBatcher((texts) => this.handle.appendFile(texts.join(''), 'utf8'));
+  }
 
   /** Opens (creating) the journal for appending. Fs errors. */
   static async open(path: string): Promise<StartedJournal> {
@@ -44,8 +47,7 @@ export class StartedJournal {
 
   /** Flushes queued lines to the disk. */
   sync(): Promise<void> {
-    this.queue = this.queue.then(() => this.handle.sync());
-    return this.queue;
+    return this.lines.after(() => this.handle.sync());
   }
 
   /** Syncs and closes. Safe to call twice. */
@@ -55,11 +57,7 @@ export class StartedJournal {
   }
 
   private append(line: JournalLine): Promise<void> {
-    const text = `${JSON.stringify(line)}\n`;
-    this.queue = this.queue.then(async () => {
-      await this.handle.appendFile(text, 'utf8');
-    });
-    return this.queue;
+    return this.lines.add(`${JSON.stringify(line)}\n`);
   }
 }
 

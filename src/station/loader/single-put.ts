@@ -1,6 +1,8 @@
+import { bareEtag } from '../../storage/index.js';
 import { ChunkReader, type Piece } from './chunk-reader.js';
 import {
   matches,
+  mismatch,
   outcomeOf,
   sizeMismatch,
   storeCall,
@@ -11,7 +13,9 @@ import {
 } from './upload-context.js';
 
 // A file of at most singlePutMax bytes: read whole into memory (its bytes held in the budget),
-// sent as one PUT with Content-MD5, then checked with a HEAD (size, ETag = MD5). With `check`
+// sent as one PUT with Content-MD5 (the store refuses a body that does not match it), then checked
+// by the ETag of the answer (= the MD5 the store computed); only a store that answers without an
+// ETag costs a HEAD (size, ETag). With `check`
 // (a resumed load, for a file that may have reached the bucket before the crash), the HEAD comes
 // first: an object with the same size, MD5 and headers is logged without being sent again.
 
@@ -42,12 +46,14 @@ export async function putSingle(
       await ctx.journal?.started(src.path, src.key, null);
       const body = piece.body;
       const contentMd5 = piece.md5.toString('base64');
-      await storeCall(ctx, 'PutObject', src.key, () =>
+      const answer = await storeCall(ctx, 'PutObject', src.key, () =>
         ctx.store.putObject({ ...headers, bucket: ctx.bucket, key: src.key, body, contentMd5 }),
       );
       ctx.budget.release(held);
       held = 0;
-      await verifyStored(ctx, src.key, src.size, md5Hex);
+      if (answer.etag === null) await verifyStored(ctx, src.key, src.size, md5Hex);
+      else if (bareEtag(answer.etag) !== md5Hex)
+        throw mismatch(src.key, `the store answered the ETag ${answer.etag}, expected ${md5Hex}`);
       return { ...stored, uploaded: true };
     } catch (error) {
       return outcomeOf(error, { md5Hex, contentType: stored.contentType });

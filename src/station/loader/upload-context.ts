@@ -77,8 +77,14 @@ export function outcomeOf(
     return { kind: 'unreadable', error };
   }
   if (error instanceof CatalogError)
-    return { kind: 'refused', code: error.code, reason: error.message, ...known };
+    return { kind: 'refused', code: error.code, reason: reasonOf(error), ...known };
   throw error;
+}
+
+/** The catalog message, with the particular reason when the error carries one. */
+function reasonOf(error: CatalogError): string {
+  const reason = (error.details as { reason?: unknown } | undefined)?.reason;
+  return typeof reason === 'string' && reason !== '' ? `${error.message} (${reason})` : error.message;
 }
 
 /** The file gave more or fewer bytes than its size: it cannot be trusted (a 508 row). */

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdir, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -111,7 +112,10 @@ class EmbeddedStore implements ObjectStore {
       checkPartNumber(input.partNumber);
       checkUploadSize(input.body.length);
       const { dir } = await this.liveUpload(path, input.uploadId, input.key);
-      const md5Hex = verifyContentMd5(input.body, input.contentMd5);
+      const md5Hex =
+        input.contentMd5 === undefined
+          ? createHash('md5').update(input.body).digest('hex')
+          : verifyContentMd5(input.body, input.contentMd5);
       const lockName = `${input.bucket}/${input.uploadId}/${input.partNumber}`;
       await this.uploadLocks.run(lockName, async () => {
         try {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { PassThrough, Readable } from 'node:stream';
 import {
   AbortMultipartUploadCommand,
@@ -85,7 +86,7 @@ class S3Store implements ObjectStore {
     await s3Call(() => this.client.send(new HeadBucketCommand({ Bucket: bucket })), BUCKET_HEAD);
   }
 
-  async putObject(input: PutObjectInput): Promise<{ etag: string }> {
+  async putObject(input: PutObjectInput): Promise<{ etag: string | null }> {
     checkObjectTarget(input.bucket, input.key);
     checkHeaders(input);
     checkUploadSize(input.body.length);
@@ -99,7 +100,7 @@ class S3Store implements ObjectStore {
       ...sdkHeaders(input),
     });
     const answer = await s3Call(() => this.client.send(command));
-    return { etag: answer.ETag ? quotedEtag(answer.ETag) : etagOfContentMd5(input.contentMd5) };
+    return { etag: answer.ETag ? quotedEtag(answer.ETag) : null };
   }
 
   async createMultipartUpload(
@@ -121,7 +122,7 @@ class S3Store implements ObjectStore {
     checkObjectTarget(input.bucket, input.key);
     checkPartNumber(input.partNumber);
     checkUploadSize(input.body.length);
-    checkDigestForm(input.contentMd5);
+    if (input.contentMd5 !== undefined) checkDigestForm(input.contentMd5);
     const command = new UploadPartCommand({
       Bucket: input.bucket,
       Key: input.key,
@@ -132,7 +133,10 @@ class S3Store implements ObjectStore {
       ContentMD5: input.contentMd5,
     });
     const answer = await s3Call(() => this.client.send(command));
-    return { etag: answer.ETag ? quotedEtag(answer.ETag) : etagOfContentMd5(input.contentMd5) };
+    if (answer.ETag) return { etag: quotedEtag(answer.ETag) };
+    // A gateway that answers without an ETag: the part's is its MD5, as S3 defines it.
+    const md5 = input.contentMd5 ?? createHash('md5').update(input.body).digest('base64');
+    return { etag: etagOfContentMd5(md5) };
   }
 
   /** RGW 16 quirks are handled in completeUpload (empty ETag, 500 for an aborted upload). */

@@ -13,7 +13,9 @@ import type {
 // FAULT INJECTION (tests only): an ObjectStore wrapper that records every request, measures the
 // body bytes in flight, and fails chosen requests the way a real S3 server or network does:
 // 503 SlowDown, 500 InternalError, a connection reset, a body damaged on the way (the inner store
-// then answers BadDigest), AccessDenied. It can also "crash": from a chosen request on, nothing
+// then answers BadDigest for its Content-MD5; a part sent with a signed payload hash instead gets
+// the BadDigest an S3 server answers), AccessDenied; or answer a PUT without an ETag (as some gateways do) or
+// with an ETag that is not the body's MD5 (a store that kept other bytes). It can also "crash": from a chosen request on, nothing
 // answers any more (the station was killed), optionally after the inner store did the work.
 
 /** The request names, as S3 spells them. */
@@ -32,9 +34,17 @@ export interface Call {
   readonly key: string;
   readonly partNumber?: number;
   readonly bytes: number;
+  /**
+   * A part sent without Content-MD5: on S3 its body is covered by the signed SHA-256 payload hash,
+   * so a body damaged on the way is refused by the server (XAmzContentSHA256Mismatch, BadDigest).
+   */
+  readonly signedPayload?: boolean;
 }
 
-export type Fault = 'slowdown' | 'internal' | 'reset' | 'corrupt' | 'deny';
+export type Fault = 'slowdown' | 'internal' | 'reset' | 'corrupt' | 'deny' | 'no-etag' | 'wrong-etag';
+
+/** Faults that change the answer of a request that succeeded. */
+type AnswerFault = 'no-etag' | 'wrong-etag';
 
 /** A fault applied to the requests `match` picks, `times` times (Infinity: always). */
 export interface FaultRule {
@@ -80,7 +90,7 @@ export class FaultyStore implements ObjectStore {
   checkBucket(bucket: string): Promise<void> {
     return this.inner.checkBucket(bucket);
   }
-  putObject(input: PutObjectInput): Promise<{ etag: string }> {
+  putObject(input: PutObjectInput): Promise<{ etag: string | null }> {
     return this.run(
       { op: 'PutObject', key: input.key, bytes: input.body.length },
       (body) => this.inner.putObject({ ...input, body: body ?? input.body }),
@@ -100,6 +110,7 @@ export class FaultyStore implements ObjectStore {
       key: input.key,
       partNumber: input.partNumber,
       bytes: input.body.length,
+      signedPayload: input.contentMd5 === undefined,
     };
     return this.run(
       call,
@@ -157,7 +168,11 @@ export class FaultyStore implements ObjectStore {
       }
       const rule = this.faults.find((r) => r.times > 0 && r.match(call));
       if (rule) rule.times -= 1;
+      if (rule?.fault === 'corrupt' && call.signedPayload)
+        throw storageError('BadDigest', 400, { reason: 'injected: the payload hash does not match' });
       if (rule?.fault === 'corrupt') return await work(damaged(body ?? Buffer.alloc(0)));
+      if (rule?.fault === 'no-etag' || rule?.fault === 'wrong-etag')
+        return answered(await work(body), rule.fault);
       if (rule) throw failure(rule.fault);
       return await work(body);
     } finally {
@@ -177,7 +192,14 @@ function damaged(body: Buffer): Buffer {
   return copy;
 }
 
-function failure(fault: Exclude<Fault, 'corrupt'>): Error {
+/** The answer with its ETag left out or replaced by another object's. */
+function answered<T>(answer: T, fault: AnswerFault): T {
+  if (typeof answer !== 'object' || answer === null || !('etag' in answer)) return answer;
+  const etag = fault === 'no-etag' ? null : '"0123456789abcdef0123456789abcdef"';
+  return { ...answer, etag };
+}
+
+function failure(fault: Exclude<Fault, 'corrupt' | AnswerFault>): Error {
   switch (fault) {
     case 'slowdown':
       return storageError('SlowDown', 503, { reason: 'injected' });

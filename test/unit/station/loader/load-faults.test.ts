@@ -122,3 +122,33 @@ describe('refusals', () => {
     expect(b.store.count('PutObject')).toBe(2); // empty.dat and the log
   });
 });
+
+describe('checking what was stored', () => {
+  it('a PUT is checked by the ETag of its answer: no HEAD when the store answers one', async () => {
+    const b = await freshBench();
+    const summary = await b.load();
+    expect(summary).toMatchObject({ outcome: 'finished', errors: 0 });
+    expect(b.store.count('PutObject')).toBeGreaterThan(5);
+    expect(b.store.calls.filter((c) => c.op === 'HeadObject' && !c.key.startsWith('disk/big/'))).toEqual([]);
+  });
+
+  it('a PUT answered without an ETag is checked by a HEAD', async () => {
+    const b = await freshBench();
+    b.store.inject('no-etag', (c) => c.op === 'PutObject' && c.key.endsWith('readme.txt'), 1);
+    const summary = await b.load();
+    expect(summary).toMatchObject({ outcome: 'finished', errors: 0 });
+    expect(b.store.count('HeadObject', 'disk/readme.txt')).toBe(1);
+    expect(b.store.faults.map((rule) => rule.times)).toEqual([0]);
+  });
+
+  it('a PUT answered with an ETag that is not the MD5 sent is a 500 InternalError row', async () => {
+    const b = await freshBench();
+    b.store.inject('wrong-etag', (c) => c.op === 'PutObject' && c.key.endsWith('readme.txt'), 1);
+    const summary = await b.load();
+    const rows = rowsByFile(await uploadedLog(b.store));
+    expect(rows.get('readme.txt')).toMatchObject({ status: 500, code: 'InternalError' });
+    expect(summary.errors).toBe(1);
+    const detail = b.events.find((e) => e.type === 'file' && e.row.file === 'readme.txt');
+    expect(detail?.type === 'file' && detail.detail).toMatch(/ETag/);
+  });
+});

@@ -119,4 +119,19 @@ describe('S3 adapter transport failures', () => {
       expect(headers['x-amz-trailer']).toBeUndefined();
     }
   });
+
+  it('signs bodies sent with Content-MD5 as UNSIGNED-PAYLOAD (no SHA-256 pass over the bytes)', async () => {
+    const seen: Record<string, string | string[] | undefined>[] = [];
+    const fake = await fakeS3((req, res) => {
+      seen.push(req.headers);
+      res.writeHead(200, { etag: '"e"', 'content-length': '0' }).end();
+    });
+    const store = fake.open();
+    await store.putObject(put);
+    await store.headObject('bucket', 'key');
+    expect(seen[0]?.['x-amz-content-sha256']).toBe('UNSIGNED-PAYLOAD');
+    expect(String(seen[0]?.authorization)).toMatch(/SignedHeaders=[^,]*content-md5[^,]*x-amz-content-sha256/);
+    // A request without a body keeps the hash of the empty payload.
+    expect(seen[1]?.['x-amz-content-sha256']).toMatch(/^e3b0c442/);
+  });
 });
