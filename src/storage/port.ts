@@ -84,7 +84,8 @@ export interface UploadPartInput {
   uploadId: string;
   /** 1..10000 */
   partNumber: number;
-  body: Buffer;
+  /** The part's bytes, whole or as the chunks they were read in (sent in order, never copied). */
+  body: Buffer | readonly Buffer[];
   /**
    * Base64 MD5 of the body, checked by the store (BadDigest). Left out, the body is protected by
    * the request's signed SHA-256 payload hash instead (S3; cheaper than MD5 on CPUs with SHA
@@ -119,3 +120,13 @@ export const S3_LIMITS = {
   /** Total of user metadata names and values (UTF-8), as S3 counts it. */
   maxMetadataBytes: 2 * 1024,
 } as const;
+
+/** The bytes of a body given whole or in chunks. */
+export function bodyLength(body: Buffer | readonly Buffer[]): number {
+  return Buffer.isBuffer(body) ? body.length : body.reduce((sum, chunk) => sum + chunk.length, 0);
+}
+
+/** A body given whole or in chunks, as one Buffer (copied only when in chunks). */
+export function wholeBody(body: Buffer | readonly Buffer[]): Buffer {
+  return Buffer.isBuffer(body) ? body : Buffer.concat(body);
+}

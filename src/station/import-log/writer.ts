@@ -1,5 +1,5 @@
 import { open, truncate, type FileHandle } from 'node:fs/promises';
-import { WriteBatcher } from '../write-batcher.js';
+import { WriteBatcher, type Linger } from '../write-batcher.js';
 import { readCompleteLog } from './log-reader.js';
 import { formatImportLogRow, IMPORT_LOG_HEADER, isErrorStatus, type ImportLogRow } from './rows.js';
 
@@ -18,11 +18,6 @@ export interface ResumedImportLog {
   truncatedBytes: number;
 }
 
-/**
- * Appends import-log rows to a CSV file. Every method that writes rejects with the file system's
- * error (ENOSPC, EIO...); after a failed write the writer refuses further rows with that error, so
- * no row is silently lost. Writing after close() throws.
- */
 /** Text to append and the rows (and error rows) it holds. */
 interface Pending {
   readonly text: string;
@@ -30,8 +25,14 @@ interface Pending {
   readonly errors: number;
 }
 
+/**
+ * Appends import-log rows to a CSV file. Every method that writes rejects with the file system's
+ * error (ENOSPC, EIO...); after a failed write the writer refuses further rows with that error, so
+ * no row is silently lost. Writing after close() throws. With a `linger`, rows wait that long for
+ * others to share their write (the promise of `append` settles once the row is written).
+ */
 export class ImportLogWriter {
-  private readonly pending = new WriteBatcher<Pending>((batch) => this.writeBatch(batch));
+  private readonly pending: WriteBatcher<Pending>;
   private closed = false;
 
   private constructor(
@@ -41,13 +42,16 @@ export class ImportLogWriter {
     private bytes: number,
     private rows: number,
     private errors: number,
-  ) {}
+    linger: Linger | null,
+  ) {
+    this.pending = new WriteBatcher<Pending>((batch) => this.writeBatch(batch), linger);
+  }
 
   /** Starts a new log with its header. Fails with EEXIST when the file is already there. */
-  static async create(path: string): Promise<ImportLogWriter> {
+  static async create(path: string, linger: Linger | null = null): Promise<ImportLogWriter> {
     const handle = await open(path, 'ax');
-    const writer = new ImportLogWriter(handle, path, 0, 0, 0);
-    await writer.enqueue(IMPORT_LOG_HEADER, 0, 0);
+    const writer = new ImportLogWriter(handle, path, 0, 0, 0, linger);
+    await writer.appendNow(IMPORT_LOG_HEADER);
     return writer;
   }
 
@@ -56,18 +60,18 @@ export class ImportLogWriter {
    * returns the files already logged. Throws ImportLogFormatError when the complete part of the
    * file is not an import log (it is left untouched then).
    */
-  static async resume(path: string): Promise<ResumedImportLog> {
+  static async resume(path: string, linger: Linger | null = null): Promise<ResumedImportLog> {
     const contents = await readCompleteLog(path).catch((err: NodeJS.ErrnoException) => {
       if (err.code === 'ENOENT') return null;
       throw err;
     });
     if (!contents)
-      return { writer: await ImportLogWriter.create(path), logged: new Set(), truncatedBytes: 0 };
+      return { writer: await ImportLogWriter.create(path, linger), logged: new Set(), truncatedBytes: 0 };
     const keep = contents.hasHeader ? contents.completeBytes : 0;
     if (contents.fileBytes !== keep) await truncate(path, keep);
     const handle = await open(path, 'a');
-    const writer = new ImportLogWriter(handle, path, keep, contents.rowCount, contents.errorCount);
-    if (!contents.hasHeader) await writer.enqueue(IMPORT_LOG_HEADER, 0, 0);
+    const writer = new ImportLogWriter(handle, path, keep, contents.rowCount, contents.errorCount, linger);
+    if (!contents.hasHeader) await writer.appendNow(IMPORT_LOG_HEADER);
     return { writer, logged: contents.logged, truncatedBytes: contents.fileBytes - keep };
   }
 
@@ -113,6 +117,13 @@ export class ImportLogWriter {
     } finally {
       await this.handle.close();
     }
+  }
+
+  /** Writes `text` (no row) at once, without lingering. */
+  private async appendNow(text: string): Promise<void> {
+    const written = this.enqueue(text, 0, 0);
+    await this.pending.after(async () => {});
+    await written;
   }
 
   /** Queues a write; once one fails, every later one rejects with its error (no row is lost silently). */

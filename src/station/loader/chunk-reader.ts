@@ -63,6 +63,25 @@ export class ChunkReader {
     return piece;
   }
 
+  /**
+   * The next `length` bytes as the chunks the stream gave them (the last one cut to fit; fewer
+   * bytes at the end of the stream), without copying them or hashing them on their own (the
+   * whole-file MD5 is kept). For multipart parts: no part-sized buffer, no copy.
+   */
+  async nextChunks(length: number): Promise<Buffer[]> {
+    const chunks: Buffer[] = [];
+    let filled = 0;
+    while (filled < length) {
+      const chunk = await this.take(length - filled);
+      if (chunk === null) break;
+      this.whole.update(chunk);
+      chunks.push(chunk);
+      filled += chunk.length;
+    }
+    this.total += filled;
+    return chunks;
+  }
+
   /** True when the stream has no byte left (reads ahead at most one chunk to know). */
   async atEnd(): Promise<boolean> {
     if (this.leftover !== null) return false;

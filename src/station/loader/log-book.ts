@@ -7,13 +7,15 @@ import {
   type ImportLogRow,
 } from '../import-log/index.js';
 import type { LoadCheckpoint } from '../port.js';
+import type { Linger } from '../write-batcher.js';
 import { tallyLog } from './log-tally.js';
 
 // The local import log of a load with its running figures. Counters move when a row is handed to
 // the writer, so a checkpoint's figures are exactly those of the rows its fsync covers.
 //
 // Resuming (the design the crash tests check): kill -9 loses nothing the station wrote, because
-// the OS keeps the written pages; so the LOCAL LOG IS THE TRUTH and the control plane's checkpoint
+// the OS keeps the written pages (rows still waiting for their write, at most ROW_LINGER's worth,
+// die with the process; their files are in the journal, so they are checked again); so the LOCAL LOG IS THE TRUTH and the control plane's checkpoint
 // is only a floor (the rows that were certainly fsynced). The log is cut back to the checkpoint
 // only when it is damaged beyond a torn last row (a power cut can leave garbage after the last
 // fsync): what follows the floor then cannot be trusted. Whenever rows may have been lost (the
@@ -32,8 +34,18 @@ export interface ReopenedLog {
   readonly notes: readonly string[];
 }
 
+/**
+ * Rows wait up to 100 ms (or until 1024 are waiting) to share a write. A row not yet written when
+ * the station is killed is not lost: its file is in the started journal, so the resumed load
+ * checks it in the bucket and writes the row then.
+ */
+const ROW_LINGER: Linger = { ms: 100, maxItems: 1024 };
+
 /** The import log being written, and its figures (rows, errors, stored files and bytes). */
 export class LogBook {
+  /** The first write that failed: every later add and sync rejects with it. */
+  private failure: unknown = null;
+
   private constructor(
     private readonly writer: ImportLogWriter,
     private counts: LoadCheckpoint,
@@ -41,7 +53,7 @@ export class LogBook {
 
   /** A new log at `path` (its header written). EEXIST when there is one. */
   static async create(path: string): Promise<LogBook> {
-    const writer = await ImportLogWriter.create(path);
+    const writer = await ImportLogWriter.create(path, ROW_LINGER);
     return new LogBook(writer, { logBytes: writer.size(), rows: 0, files: 0, bytes: 0, errors: 0 });
   }
 
@@ -51,7 +63,7 @@ export class LogBook {
    */
   static async reopen(path: string, floor: LoadCheckpoint | null): Promise<ReopenedLog> {
     const notes: string[] = [];
-    const resumed = await ImportLogWriter.resume(path).catch(async (error: unknown) => {
+    const resumed = await ImportLogWriter.resume(path, ROW_LINGER).catch(async (error: unknown) => {
       if (!(error instanceof ImportLogFormatError)) throw error;
       notes.push(`the local log was damaged (${error.message})`);
       return salvage(path, floor, notes);
@@ -67,8 +79,12 @@ export class LogBook {
     return { book, logged: resumed.logged, trusted: notes.length === 0, notes };
   }
 
-  /** Appends a row; the figures count it at once. Rejects with the file system's error. */
+  /**
+   * Appends a row; the figures count it at once. Resolves without waiting for the write (`sync`
+   * waits); rejects with the file system's error of an earlier write.
+   */
   add(row: ImportLogRow): Promise<void> {
+    if (this.failure !== null) return Promise.reject(this.failure);
     const c = this.counts;
     const ok = row.status === 200;
     this.counts = {
@@ -78,7 +94,8 @@ export class LogBook {
       bytes: c.bytes + (ok ? (row.bytes ?? 0) : 0),
       errors: c.errors + (isErrorStatus(row.status) ? 1 : 0),
     };
-    return this.writer.append(row);
+    this.writer.append(row).catch((error: unknown) => (this.failure ??= error));
+    return Promise.resolve();
   }
 
   /** Fsyncs every row added so far; resolves with their figures (what a checkpoint reports). */
@@ -111,7 +128,7 @@ async function salvage(path: string, floor: LoadCheckpoint | null, notes: string
     await truncate(path, floor.logBytes);
     notes.push(`it was cut back to the ${floor.logBytes} bytes of the last checkpoint`);
     try {
-      return await ImportLogWriter.resume(path);
+      return await ImportLogWriter.resume(path, ROW_LINGER);
     } catch (error) {
       if (!(error instanceof ImportLogFormatError)) throw error;
     }
@@ -119,5 +136,5 @@ async function salvage(path: string, floor: LoadCheckpoint | null, notes: string
   const aside = `${path}.damaged-${Date.now()}`;
   await rename(path, aside);
   notes.push(`it was set aside as ${aside} and a new log started`);
-  return ImportLogWriter.resume(path);
+  return ImportLogWriter.resume(path, ROW_LINGER);
 }

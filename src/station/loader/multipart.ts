@@ -1,6 +1,6 @@
 import { CatalogError } from '../../catalog/index.js';
 import { bareEtag, multipartEtag } from '../../storage/index.js';
-import type { ObjectHeaders } from '../../storage/port.js';
+import { bodyLength, type ObjectHeaders } from '../../storage/port.js';
 import { ChunkReader } from './chunk-reader.js';
 import { LoadStopped } from './retry.js';
 import { partCount, partSizeFor } from './settings.js';
@@ -99,11 +99,11 @@ class MultipartSender {
         if (ctx.stop.aborted) throw new LoadStopped();
         const length = Math.min(this.partSize, src.size - (partNumber - 1) * this.partSize);
         await ctx.budget.acquire(length);
-        let body: Buffer;
+        let body: Buffer[];
         try {
-          body = await reader.nextBody(length);
-          if (body.length < length) throw sizeMismatch(src, `fewer than ${src.size}`);
-          if (partNumber === 1) await this.begin(body);
+          body = await reader.nextChunks(length);
+          if (bodyLength(body) < length) throw sizeMismatch(src, `fewer than ${src.size}`);
+          if (partNumber === 1) await this.begin(firstBytes(body));
         } catch (error) {
           ctx.budget.release(length);
           throw error;
@@ -130,7 +130,7 @@ class MultipartSender {
     await ctx.journal?.uploadStarted(src.path, uploadId);
   }
 
-  private async sendPart(partNumber: number, body: Buffer, held: number): Promise<SentPart | null> {
+  private async sendPart(partNumber: number, body: Buffer[], held: number): Promise<SentPart | null> {
     const { ctx, src } = this;
     try {
       const input = { bucket: ctx.bucket, key: src.key, uploadId: this.uploadId!, partNumber, body };
@@ -231,4 +231,10 @@ async function keptFromBefore(
     contentType: headers.contentType ?? '',
     uploaded: false,
   };
+}
+
+/** The first bytes of a part given in chunks, enough to recognise a format (gzip's magic). */
+function firstBytes(chunks: readonly Buffer[]): Buffer {
+  const first = chunks[0] ?? Buffer.alloc(0);
+  return first.length >= 64 ? first : Buffer.concat(chunks.slice(0, 64)).subarray(0, 64);
 }

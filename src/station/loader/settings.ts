@@ -5,6 +5,13 @@ import type { LoadOptions, RetryPolicy } from './types.js';
 
 const MIB = 1024 * 1024;
 
+/**
+ * Files uploading at once. Small files are bound by the server's latency per request: into Ceph
+ * RGW on 2 cores, 8 gave 265 files/s, 16 gave 326, 32 gave 351 (issue 7); memory stays bounded by
+ * the in-flight byte budget whatever the count.
+ */
+export const DEFAULT_CONCURRENCY = 32;
+
 /** Retries when the options give none: 6 tries over about 20 s at most. */
 export const DEFAULT_RETRY: RetryPolicy = { attempts: 6, baseMs: 250, maxMs: 8000 };
 
@@ -28,7 +35,7 @@ export interface LoadSettings {
 export function loadSettings(options: LoadOptions): LoadSettings {
   const partSize = options.partSize ?? 16 * MIB;
   const settings: LoadSettings = {
-    concurrency: options.concurrency ?? 8,
+    concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
     partSize,
     maxInFlightBytes: options.maxInFlightBytes ?? 256 * MIB,
     singlePutMax: options.singlePutMax ?? partSize,

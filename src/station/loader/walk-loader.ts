@@ -72,6 +72,8 @@ export class WalkLoader {
       const detail = plan.action === 'fail' ? plan.reason : null;
       return this.row(rowForPlan(entry, plan, { bucket: ctx.bucket }), entry.size, false, detail);
     }
+    // Every slot busy: the uploads waiting for their journal line should not wait for company.
+    if (this.deps.slots.inUse >= this.deps.slots.limit) ctx.journal?.flush();
     await this.deps.slots.acquire(1);
     if (ctx.stop.aborted) return this.deps.slots.release(1);
     const { read, done } = twoPhases((readDone) => this.load(entry, plan, readDone));

@@ -12,6 +12,7 @@ import type {
   StoredObject,
   UploadPartInput,
 } from '../port.js';
+import { wholeBody } from '../port.js';
 import { errnoOf, syncDir, TempFile, unlessMissing } from './durable-files.js';
 import { KeyedLock } from './keyed-lock.js';
 import { bucketDir, uploadDir } from './layout.js';
@@ -110,16 +111,17 @@ class EmbeddedStore implements ObjectStore {
       const path = await this.bucketPath(input.bucket);
       checkKey(input.key);
       checkPartNumber(input.partNumber);
-      checkUploadSize(input.body.length);
+      const body = wholeBody(input.body);
+      checkUploadSize(body.length);
       const { dir } = await this.liveUpload(path, input.uploadId, input.key);
       const md5Hex =
         input.contentMd5 === undefined
-          ? createHash('md5').update(input.body).digest('hex')
-          : verifyContentMd5(input.body, input.contentMd5);
+          ? createHash('md5').update(body).digest('hex')
+          : verifyContentMd5(body, input.contentMd5);
       const lockName = `${input.bucket}/${input.uploadId}/${input.partNumber}`;
       await this.uploadLocks.run(lockName, async () => {
         try {
-          await multipart.storePart(dir, input.partNumber, input.body, md5Hex);
+          await multipart.storePart(dir, input.partNumber, body, md5Hex);
         } catch (error) {
           // The upload was completed or aborted while this part was being written.
           if (errnoOf(error) === 'ENOENT') throw storageErrorOf('NoSuchUpload', 'the upload ended meanwhile');

@@ -2,6 +2,7 @@ import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { S3Client } from '@aws-sdk/client-s3';
 import type { BuildMiddleware, MetadataBearer } from '@smithy/types';
+import { DirectPutter } from './direct-put.js';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 
 /** Where and how the S3 adapter connects. */
@@ -20,9 +21,11 @@ export interface S3StoreOptions {
   idleTimeoutMs?: number;
 }
 
-/** The SDK client and what must be released with it. */
+/** The SDK client, the direct data path, and what must be released with them. */
 export interface S3Connection {
   client: S3Client;
+  /** PutObject and UploadPart without the SDK (see direct-put.ts), on the same agents. */
+  putter: DirectPutter;
   close(): void;
 }
 
@@ -58,8 +61,19 @@ export function connectS3(options: S3StoreOptions): S3Connection {
     }),
   });
   client.middlewareStack.add(unsignedPayload, { step: 'build', name: 'longshoreUnsignedPayload' });
+  const endpoint = new URL(options.endpoint);
+  const putter = new DirectPutter({
+    endpoint,
+    region: options.region ?? 'us-east-1',
+    accessKeyId: options.accessKeyId,
+    secretAccessKey: options.secretAccessKey,
+    agent: endpoint.protocol === 'https:' ? httpsAgent : httpAgent,
+    connectTimeoutMs: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+    idleTimeoutMs: options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
+  });
   return {
     client,
+    putter,
     close() {
       client.destroy();
       httpAgent.destroy();

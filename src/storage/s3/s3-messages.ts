@@ -23,7 +23,8 @@ export function sdkHeaders(headers: ObjectHeaders) {
   };
 }
 
-function expiryDate(text: string): Date {
+/** `expires` as a Date; InvalidArgument when it is not a date. */
+export function expiryDate(text: string): Date {
   const date = new Date(text);
   if (Number.isNaN(date.getTime())) {
     throw storageErrorOf('InvalidArgument', `Expires ${JSON.stringify(text)} is not an HTTP date`);

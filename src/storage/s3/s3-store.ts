@@ -9,8 +9,6 @@ import {
   HeadBucketCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
-  PutObjectCommand,
-  UploadPartCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { CatalogError } from '../../catalog/index.js';
@@ -22,6 +20,7 @@ import {
   checkPartNumber,
   checkUploadSize,
 } from '../embedded/rules.js';
+import { bodyLength, wholeBody } from '../port.js';
 import type {
   CompleteMultipartInput,
   ListedObject,
@@ -32,6 +31,7 @@ import type {
   UploadPartInput,
 } from '../port.js';
 import { connectS3, type S3Connection, type S3StoreOptions } from './s3-client.js';
+import { objectHeaderFields } from './direct-put.js';
 import { except, mapS3Error, s3Call } from './s3-errors.js';
 import { completeUpload, listUploads } from './s3-multipart.js';
 import {
@@ -39,7 +39,6 @@ import {
   checkPartOrder,
   etagOfContentMd5,
   listedObject,
-  quotedEtag,
   sdkHeaders,
   storedObject,
 } from './s3-messages.js';
@@ -91,16 +90,8 @@ class S3Store implements ObjectStore {
     checkHeaders(input);
     checkUploadSize(input.body.length);
     checkDigestForm(input.contentMd5);
-    const command = new PutObjectCommand({
-      Bucket: input.bucket,
-      Key: input.key,
-      Body: input.body,
-      ContentLength: input.body.length,
-      ContentMD5: input.contentMd5,
-      ...sdkHeaders(input),
-    });
-    const answer = await s3Call(() => this.client.send(command));
-    return { etag: answer.ETag ? quotedEtag(answer.ETag) : null };
+    const headers = { ...objectHeaderFields(input), 'content-md5': input.contentMd5 };
+    return this.connection.putter.put({ bucket: input.bucket, key: input.key, headers, body: input.body });
   }
 
   async createMultipartUpload(
@@ -121,21 +112,15 @@ class S3Store implements ObjectStore {
   async uploadPart(input: UploadPartInput): Promise<{ etag: string }> {
     checkObjectTarget(input.bucket, input.key);
     checkPartNumber(input.partNumber);
-    checkUploadSize(input.body.length);
+    checkUploadSize(bodyLength(input.body));
     if (input.contentMd5 !== undefined) checkDigestForm(input.contentMd5);
-    const command = new UploadPartCommand({
-      Bucket: input.bucket,
-      Key: input.key,
-      UploadId: input.uploadId,
-      PartNumber: input.partNumber,
-      Body: input.body,
-      ContentLength: input.body.length,
-      ContentMD5: input.contentMd5,
-    });
-    const answer = await s3Call(() => this.client.send(command));
-    if (answer.ETag) return { etag: quotedEtag(answer.ETag) };
+    const query = { partNumber: String(input.partNumber), uploadId: input.uploadId };
+    const headers: Record<string, string> =
+      input.contentMd5 === undefined ? {} : { 'content-md5': input.contentMd5 };
+    const answer = await this.connection.putter.put({ ...input, query, headers });
+    if (answer.etag !== null) return { etag: answer.etag };
     // A gateway that answers without an ETag: the part's is its MD5, as S3 defines it.
-    const md5 = input.contentMd5 ?? createHash('md5').update(input.body).digest('base64');
+    const md5 = input.contentMd5 ?? createHash('md5').update(wholeBody(input.body)).digest('base64');
     return { etag: etagOfContentMd5(md5) };
   }
 

@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import { storageError } from '../../../../src/storage/index.js';
+import { bodyLength, wholeBody } from '../../../../src/storage/port.js';
 import type {
   CompleteMultipartInput,
   ListedObject,
@@ -109,13 +110,13 @@ export class FaultyStore implements ObjectStore {
       op: 'UploadPart' as const,
       key: input.key,
       partNumber: input.partNumber,
-      bytes: input.body.length,
+      bytes: bodyLength(input.body),
       signedPayload: input.contentMd5 === undefined,
     };
     return this.run(
       call,
       (body) => this.inner.uploadPart({ ...input, body: body ?? input.body }),
-      input.body,
+      wholeBody(input.body),
     );
   }
   completeMultipartUpload(input: CompleteMultipartInput): Promise<{ etag: string }> {

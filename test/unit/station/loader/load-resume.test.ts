@@ -192,6 +192,7 @@ describe('an interrupted load', () => {
     const interrupt = new AbortController();
     const first = await b.load({
       signal: interrupt.signal,
+      concurrency: 2, // with more slots than files, every file would be in flight at the signal
       onProgress: (event) => {
         b.events.push(event);
         if (event.type === 'file' && b.events.filter((e) => e.type === 'file').length === 7)
