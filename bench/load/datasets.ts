@@ -2,14 +2,16 @@
  * The data sets of issue 7, written from a seed into a work directory, each as a tree (the
  * directory device and what the peers upload) and an ext2 image of the same tree:
  * A: a few large files; B: many files of 4-64 KiB; C: a mixed tree (long tail of sizes, deep
- * directories, a few large files). The tree's root also holds the job's SIGNATURE, rewritten for
- * every run (writeSignature); the peers leave it out.
+ * directories, a few large files); D: a million files of 0-256 bytes in 1,000 folders (memory).
+ * The tree's root also holds the job's SIGNATURE, rewritten for every run (writeSignature); the
+ * peers leave it out. A set is kept in the work directory with its parameters (params.json,
+ * written last) and reused while they are the same.
  */
-import { existsSync } from 'node:fs';
-import { mkdir, open, readFile, rm, writeFile } from 'node:fs/promises';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { open, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import { contentStream, seededFloats } from '../devices/random.js';
+import { contentStream, logUniformSize, seededFloats } from '../devices/random.js';
 import { runCommand } from '../devices/shell.js';
 import type { SetName, SetSizes } from './options.js';
 
@@ -31,6 +33,8 @@ interface PlannedFile {
 const KIB = 1024;
 const MIB = 1024 * KIB;
 const WRITE_CHUNK = 8 * MIB;
+/** Files up to this size are written with one synchronous call (faster for many small files). */
+const SMALL_WRITE = MIB;
 /** The name of the signature file at the device's root (DECISIONS §9). */
 export const SIGNATURE_NAME = 'SIGNATURE';
 
@@ -38,53 +42,82 @@ function pad(n: number, width: number): string {
   return String(n).padStart(width, '0');
 }
 
-function planLarge(sizes: SetSizes): PlannedFile[] {
-  return Array.from({ length: sizes.largeFiles }, (_, i) => ({
-    path: `large-${pad(i, 2)}.bin`,
-    size: sizes.largeFileMiB * MIB,
-  }));
+function* planLarge(sizes: SetSizes): Generator<PlannedFile> {
+  for (let i = 0; i < sizes.largeFiles; i++) {
+    yield { path: `large-${pad(i, 2)}.bin`, size: sizes.largeFileMiB * MIB };
+  }
 }
 
-function planSmall(sizes: SetSizes, seed: number): PlannedFile[] {
+function* planSmall(sizes: SetSizes, seed: number): Generator<PlannedFile> {
   const random = seededFloats(seed);
-  return Array.from({ length: sizes.smallFiles }, (_, i) => ({
-    path: `d${pad(Math.floor(i / 20_000), 2)}/d${pad(Math.floor(i / 200) % 100, 3)}/f${pad(i, 6)}.dat`,
-    size: Math.floor(4 * KIB + random() * 60 * KIB),
-  }));
+  for (let i = 0; i < sizes.smallFiles; i++) {
+    const path = `d${pad(Math.floor(i / 20_000), 2)}/d${pad(Math.floor(i / 200) % 100, 3)}/f${pad(i, 6)}.dat`;
+    yield { path, size: Math.floor(4 * KIB + random() * 60 * KIB) };
+  }
 }
 
 /** Sizes with a long tail (log-uniform up to 4 MiB), one file in 200 of 64 MiB, at depths 1-9. */
-function planMixed(sizes: SetSizes, seed: number): PlannedFile[] {
+function* planMixed(sizes: SetSizes, seed: number): Generator<PlannedFile> {
   const random = seededFloats(seed + 1);
-  return Array.from({ length: sizes.mixedFiles }, (_, i) => {
+  for (let i = 0; i < sizes.mixedFiles; i++) {
     const depth = 1 + Math.floor(random() * 9);
     const dirs = Array.from({ length: depth }, (_, level) => `l${level}-${Math.floor(random() * 3)}`);
     const large = i % 200 === 199;
     const size = large ? 64 * MIB : Math.floor(Math.exp(random() * Math.log(4 * MIB)));
-    return { path: [...dirs, `m${pad(i, 6)}.bin`].join('/'), size };
-  });
+    yield { path: [...dirs, `m${pad(i, 6)}.bin`].join('/'), size };
+  }
 }
 
-function plan(name: SetName, sizes: SetSizes, seed: number): PlannedFile[] {
+/** 0-256 bytes (log-uniform: many empty and tiny files), 1,000 per folder, 100 folders per top folder. */
+function* planTiny(sizes: SetSizes, seed: number): Generator<PlannedFile> {
+  const random = seededFloats(seed + 2);
+  for (let i = 0; i < sizes.tinyFiles; i++) {
+    const path = `p${pad(Math.floor(i / 100_000), 2)}/s${pad(Math.floor(i / 1000) % 100, 2)}/n${pad(i, 7)}.txt`;
+    yield { path, size: logUniformSize(random, 256) };
+  }
+}
+
+function plan(name: SetName, sizes: SetSizes, seed: number): Iterable<PlannedFile> {
   if (name === 'A') return planLarge(sizes);
   if (name === 'B') return planSmall(sizes, seed);
-  return planMixed(sizes, seed);
+  if (name === 'C') return planMixed(sizes, seed);
+  return planTiny(sizes, seed);
 }
 
-async function writeTree(tree: string, files: readonly PlannedFile[], seed: number): Promise<void> {
+/** What a set's stamp records of the sizes (A-C as before D existed, so kept sets stay valid). */
+function sizesOf(name: SetName, sizes: SetSizes): object {
+  const { tinyFiles, ...others } = sizes;
+  return name === 'D' ? { tinyFiles } : others;
+}
+
+async function writeLarge(path: string, size: number, content: { next(length: number): Buffer }) {
+  const handle = await open(path, 'w');
+  try {
+    for (let left = size; left > 0; left -= WRITE_CHUNK) {
+      await handle.write(content.next(Math.min(WRITE_CHUNK, left)));
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Writes every planned file; small ones with one synchronous call each (a million files in about
+ * 30 s). Set D draws its bytes from one stream (a cipher per file would double the time).
+ */
+async function writeTree(name: SetName, tree: string, files: Iterable<PlannedFile>, seed: number) {
   await rm(tree, { recursive: true, force: true });
+  const shared = contentStream(seed, name);
+  let lastDir = '';
   for (const file of files) {
     const path = join(tree, file.path);
-    await mkdir(dirname(path), { recursive: true });
-    const content = contentStream(seed, file.path);
-    const handle = await open(path, 'w');
-    try {
-      for (let left = file.size; left > 0; left -= WRITE_CHUNK) {
-        await handle.write(content.next(Math.min(WRITE_CHUNK, left)));
-      }
-    } finally {
-      await handle.close();
+    if (dirname(path) !== lastDir) {
+      lastDir = dirname(path);
+      mkdirSync(lastDir, { recursive: true });
     }
+    const content = name === 'D' ? shared : contentStream(seed, file.path);
+    if (file.size <= SMALL_WRITE) writeFileSync(path, content.next(file.size));
+    else await writeLarge(path, file.size, content);
   }
 }
 
@@ -119,24 +152,22 @@ export async function buildDataSet(
   sizes: SetSizes,
   seed: number,
 ): Promise<DataSet> {
-  const files = plan(name, sizes, seed);
+  const totals = { files: 0, bytes: 0, largestFile: 0 };
+  for (const file of plan(name, sizes, seed)) {
+    totals.files++;
+    totals.bytes += file.size;
+    totals.largestFile = Math.max(totals.largestFile, file.size);
+  }
   const base = join(work, name);
-  const set: DataSet = {
-    name,
-    tree: join(base, 'tree'),
-    image: join(base, 'image.ext2'),
-    files: files.length,
-    bytes: files.reduce((sum, file) => sum + file.size, 0),
-    largestFile: files.reduce((most, file) => Math.max(most, file.size), 0),
-  };
+  const set: DataSet = { name, tree: join(base, 'tree'), image: join(base, 'image.ext2'), ...totals };
   const stamp = join(base, 'params.json');
-  const params = { name, sizes, seed, files: set.files, bytes: set.bytes };
+  const params = { name, sizes: sizesOf(name, sizes), seed, files: set.files, bytes: set.bytes };
   if (existsSync(stamp) && existsSync(set.image)) {
     const kept: unknown = JSON.parse(await readFile(stamp, 'utf8'));
     if (isDeepStrictEqual(kept, params)) return set;
   }
   await rm(stamp, { force: true });
-  await writeTree(set.tree, files, seed);
+  await writeTree(name, set.tree, plan(name, sizes, seed), seed);
   await makeImage(set.tree, set.image, set.files, set.bytes);
   await writeFile(stamp, JSON.stringify(params));
   return set;

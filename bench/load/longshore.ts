@@ -1,8 +1,9 @@
 /**
- * Longshore driven through its real CLI, as at a loading station: one `longshore serve` on the
- * gateway for the whole bench, one customer account; for every run a fresh bucket
- * (`admin bucket create`), a job (`create-job`), its SIGNATURE on the device and
- * `station receive`, then the command to time: `station load --job-id ID --json`.
+ * Longshore driven through its real CLI, as at a loading station: one `longshore serve` per
+ * storage target for the whole bench (the gateway, the embedded store in the data directory, or
+ * the null sink), one customer account; for every run a fresh bucket (`admin bucket create`), a
+ * job (`create-job`), its SIGNATURE on the device and `station receive`, then the command to
+ * time: `station load --job-id ID --json`, with the same data directory and storage target.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -11,11 +12,19 @@ import { join } from 'node:path';
 import { runCommand } from '../devices/shell.js';
 import { writeSignature, type DataSet } from './datasets.js';
 import type { ClientCommand } from './peers.js';
-import type { Gateway } from './rgw.js';
+
+/** An S3-compatible storage target (`LONGSHORE_S3_*`); null is the embedded store. */
+export interface S3Target {
+  readonly endpoint: string;
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+}
 
 /** A running `longshore serve` and how to talk to it. */
 export interface Station {
   readonly pid: number;
+  /** The station's data directory (its embedded store is `<dataDir>/objects`). */
+  readonly dataDir: string;
   /** Runs a `longshore` command as the station (admin token from the data directory), --json. */
   cli(args: readonly string[], env?: Record<string, string>): Promise<unknown>;
   /** Makes a received job of `set` loading into `bucket`; `device` says which copy is read. */
@@ -64,24 +73,38 @@ function manifest(bucket: string, accessKeyId: string): string {
   ].join('\n');
 }
 
+/** What a station is started with. */
+export interface StationOptions {
+  /** The storage target; null: the embedded store in the data directory. */
+  readonly s3: S3Target | null;
+  /** Where the data directory is made (a temporary folder when undefined). */
+  readonly dataParent?: string | undefined;
+  readonly concurrency?: number | undefined;
+  readonly cpuProf?: string | undefined;
+}
+
+function s3EnvOf(s3: S3Target | null): Record<string, string> {
+  if (s3 === null) return {};
+  return {
+    LONGSHORE_S3_ENDPOINT: s3.endpoint,
+    LONGSHORE_S3_ACCESS_KEY_ID: s3.accessKeyId,
+    LONGSHORE_S3_SECRET_ACCESS_KEY: s3.secretAccessKey,
+  };
+}
+
 /**
- * Starts `node <root>/bin/longshore.js serve` on `ports` with the gateway as its storage target
- * and creates the customer account. Throws when serve does not come up or a command fails.
+ * Starts `node <root>/bin/longshore.js serve` on `ports` with its storage target and creates the
+ * customer account. Throws when serve does not come up or a command fails.
  */
 export async function startStation(
   root: string,
-  gateway: Gateway,
   ports: { http: number; smtp: number },
-  load: { concurrency?: number | undefined; cpuProf?: string | undefined } = {},
+  load: StationOptions,
 ): Promise<Station> {
   const cliPath = join(root, 'bin', 'longshore.js');
-  const dataDir = await mkdtemp(join(tmpdir(), 'longshore-load-data-'));
+  const dataDir = await mkdtemp(join(load.dataParent ?? tmpdir(), 'longshore-load-data-'));
   const work = await mkdtemp(join(tmpdir(), 'longshore-load-jobs-'));
-  const s3Env = {
-    LONGSHORE_S3_ENDPOINT: gateway.endpoint,
-    LONGSHORE_S3_ACCESS_KEY_ID: gateway.accessKeyId,
-    LONGSHORE_S3_SECRET_ACCESS_KEY: gateway.secretAccessKey,
-  };
+  const s3Env = s3EnvOf(load.s3);
   const serveArgs = [
     cliPath,
     'serve',
@@ -171,6 +194,7 @@ export async function startStation(
 
   return {
     pid: proc.pid!,
+    dataDir,
     cli,
     prepareJob,
     async stop() {

@@ -1,19 +1,25 @@
 /**
- * Timing one load: the client runs under GNU time (wall seconds, user+system CPU of it and of
- * every child it waited for, the peak RSS of the largest of them), and the S3 server's daemons
- * (ceph-osd, radosgw, ceph-mon) are read from /proc before and after for their CPU seconds.
+ * Timing one load: the wall time on the bench's clock, the client under GNU time (user+system CPU
+ * of it and of every child it waited for, the peak RSS of the largest of them), optionally with
+ * its RSS sampled over time, and the S3 server's daemons (ceph-osd, radosgw, ceph-mon, or the null sink) are read
+ * from /proc before and after for their CPU seconds.
  */
+import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawnCommand } from '../devices/shell.js';
+import type { CommandResult } from '../devices/shell.js';
+import { sampleChildRss, type RssSampler, type RssSeries } from './rss.js';
 
 /** What one timed client command cost. */
 export interface ClientCost {
+  /** Wall seconds, from the start of the command to its end (the bench's clock). */
   readonly seconds: number;
   readonly cpuSeconds: number;
   readonly peakRssMiB: number;
   readonly stdout: string;
+  /** The client's RSS over time (when asked for). */
+  readonly rss: RssSeries | null;
 }
 
 /** CPU seconds of a set of processes, by name. */
@@ -87,48 +93,76 @@ export function totalCpu(cpu: CpuByProcess): number {
   return Object.values(cpu).reduce((sum, value) => sum + value, 0);
 }
 
+/** Runs a command to its end; `onStart` gets its PID. Rejects only when it cannot be started. */
+function runWatched(
+  command: string,
+  args: readonly string[],
+  onStart: (pid: number) => void,
+): Promise<CommandResult> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
+    child.once('error', reject);
+    child.once('spawn', () => onStart(child.pid!));
+    child.once('close', (code) =>
+      resolve({
+        code,
+        stdout: Buffer.concat(out).toString(),
+        stderr: Buffer.concat(err).toString(),
+        seconds: (performance.now() - started) / 1000,
+      }),
+    );
+  });
+}
+
 /**
  * Runs `command args` with `env` (added to this process's, minus AWS_CA_BUNDLE, which makes
- * rclone fail) under /usr/bin/time. Throws an Error with the command's output when it exits
- * non-zero or GNU time's report cannot be read.
+ * rclone fail) under /usr/bin/time; with `sampleRss`, the command's RSS is sampled every 250 ms.
+ * Throws an Error with the command's output when it exits non-zero or GNU time's report cannot be
+ * read.
  */
 export async function timeClient(
   command: string,
   args: readonly string[],
   env: Record<string, string>,
+  options: { sampleRss?: boolean } = {},
 ): Promise<ClientCost> {
   const dir = await mkdtemp(join(tmpdir(), 'longshore-load-time-'));
+  const watch: { sampler?: RssSampler } = {};
   try {
     const report = join(dir, 'time');
     const fullEnv = { ...process.env, ...env } as Record<string, string>;
     delete fullEnv.AWS_CA_BUNDLE;
-    const result = await spawnCommand('env', [
-      '-i',
-      ...Object.entries(fullEnv).map(([k, v]) => `${k}=${v}`),
-      '/usr/bin/time',
-      '-f',
-      '%e %U %S %M',
-      '-o',
-      report,
-      command,
-      ...args,
-    ]);
+    const timeArgs = ['-f', '%e %U %S %M', '-o', report, command, ...args];
+    const envArgs = ['-i', ...Object.entries(fullEnv).map(([k, v]) => `${k}=${v}`), '/usr/bin/time'];
+    // env execs GNU time in place, so the spawned PID is time's and the client is its child.
+    const result = await runWatched('env', [...envArgs, ...timeArgs], (pid) => {
+      if (options.sampleRss === true) watch.sampler = sampleChildRss(pid);
+    });
+    const rss = watch.sampler?.stop() ?? null;
     if (result.code !== 0) {
       const output = `${result.stderr}\n${result.stdout}`.trim().slice(-3000);
       throw new Error(`${command} exited with ${result.code}: ${output}`);
     }
     const fields = (await readFile(report, 'utf8')).trim().split('\n').pop()!.split(' ').map(Number);
-    const [seconds, user, system, rssKiB] = fields;
+    const [, user, system, rssKiB] = fields;
     if (fields.length !== 4 || fields.some((value) => !Number.isFinite(value))) {
       throw new Error(`cannot read GNU time's report for ${command}`);
     }
+    // The bench's own clock (GNU time's %e has 10 ms steps; it adds about 2 ms of exec).
     return {
-      seconds: seconds!,
+      seconds: result.seconds,
       cpuSeconds: user! + system!,
       peakRssMiB: rssKiB! / 1024,
       stdout: result.stdout,
+      rss,
     };
   } finally {
+    watch.sampler?.stop();
     await rm(dir, { recursive: true, force: true });
   }
 }

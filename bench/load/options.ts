@@ -1,12 +1,22 @@
-/** Command-line options of the loader throughput bench (`bench/load/run.ts`). */
+/** Command-line options of the loader throughput bench (`bench/load/run.ts`, `npm run bench`). */
+import { isDeepStrictEqual } from 'node:util';
 
-/** The data sets of issue 7 that this bench builds (D, a million tiny files, is not built yet). */
-export type SetName = 'A' | 'B' | 'C';
+/** The data sets of issue 7: A large files, B small files, C a mixed tree, D a million tiny files. */
+export type SetName = 'A' | 'B' | 'C' | 'D';
+const SET_NAMES: readonly SetName[] = ['A', 'B', 'C', 'D'];
 
-/** The tools that take turns loading each set. */
+/** The tools that take turns loading each set into the gateway. */
 export const TOOL_NAMES = ['longshore-dir', 'longshore-ext2', 'rclone', 'aws', 's3cmd'] as const;
 /** One of TOOL_NAMES. */
 export type ToolName = (typeof TOOL_NAMES)[number];
+
+/** The copies of a set that Longshore reads: the tree (directory device) or its ext2 image. */
+export type DeviceName = 'dir' | 'ext2';
+const DEVICE_NAMES: readonly DeviceName[] = ['ext2', 'dir'];
+
+/** Where a run writes: the Ceph gateway, the station's embedded store, or the null S3 sink (set D). */
+export type TargetName = 'rgw' | 'embedded' | 'sink';
+const TARGET_NAMES: readonly TargetName[] = ['rgw', 'embedded', 'sink'];
 
 /** Sizes of the sets: full mode (issue 7) or quick mode (under 3 minutes). */
 export interface SetSizes {
@@ -15,15 +25,31 @@ export interface SetSizes {
   readonly smallFiles: number;
   /** Files of set C (mixed tree); 0 leaves C out. */
   readonly mixedFiles: number;
+  /** Files of set D (0-256 bytes each, memory only). */
+  readonly tinyFiles: number;
 }
 
 /** Everything the bench run needs to know. */
 export interface LoadBenchOptions {
   readonly quick: boolean;
+  /**
+   * Full mode with the issue's sizes, sets A-C, every tool and the gateway: the run whose chart
+   * is copied to docs/performance-chart.svg.
+   */
+  readonly standard: boolean;
   readonly rounds: number;
   readonly sizes: SetSizes;
   readonly sets: readonly SetName[];
   readonly tools: readonly ToolName[];
+  /** Which targets run: the gateway (A-C), the embedded store (A-C), the sink (B and D, memory). */
+  readonly targets: readonly TargetName[];
+  /**
+   * The devices Longshore reads in the embedded-store and null-sink runs, with the `longshore-*`
+   * of `tools` (both by default; quick mode's tools leave the directory out).
+   */
+  readonly storeDevices: readonly DeviceName[];
+  /** Tune mode: each peer with candidate settings, once, on the gateway; prints the fastest. */
+  readonly tune: boolean;
   /** Where the trees and images are kept (reused while the same); a temporary one otherwise. */
   readonly work: string | undefined;
   readonly results: string;
@@ -41,8 +67,21 @@ export interface LoadBenchOptions {
   readonly cpuProf: string | undefined;
 }
 
-const FULL: SetSizes = { largeFiles: 8, largeFileMiB: 256, smallFiles: 20_000, mixedFiles: 5_000 };
-const QUICK: SetSizes = { largeFiles: 4, largeFileMiB: 32, smallFiles: 800, mixedFiles: 0 };
+const FULL: SetSizes = {
+  largeFiles: 8,
+  largeFileMiB: 256,
+  smallFiles: 20_000,
+  mixedFiles: 5_000,
+  tinyFiles: 1_000_000,
+};
+const QUICK: SetSizes = {
+  largeFiles: 4,
+  largeFileMiB: 32,
+  smallFiles: 800,
+  mixedFiles: 0,
+  tinyFiles: 20_000,
+};
+const FLAGS = new Set(['--quick', '--keep-buckets', '--tune']);
 
 function valueAfter(argv: readonly string[], index: number, flag: string): string {
   const value = argv[index + 1];
@@ -64,19 +103,27 @@ function listOf<T extends string>(text: string, allowed: readonly T[], flag: str
   return items as T[];
 }
 
+function defaultSets(sizes: SetSizes, tune: boolean): SetName[] {
+  const sets: SetName[] = sizes.mixedFiles > 0 ? ['A', 'B', 'C'] : ['A', 'B'];
+  return tune ? sets : [...sets, 'D'];
+}
+
 /**
  * Parses the bench's arguments (after `--`). Throws an Error naming the flag on an unknown flag,
  * a missing value or a value out of range.
  */
 export function parseLoadOptions(argv: readonly string[], root: string): LoadBenchOptions {
   const quick = argv.includes('--quick');
-  const cleanup = !argv.includes('--keep-buckets');
+  const tune = argv.includes('--tune');
   const base = quick ? QUICK : FULL;
   const sizes = { ...base };
   const parsed = {
     rounds: 3,
-    sets: (base.mixedFiles > 0 ? ['A', 'B', 'C'] : ['A', 'B']) as SetName[],
-    tools: [...TOOL_NAMES] as ToolName[],
+    sets: undefined as SetName[] | undefined,
+    // Quick mode leaves the directory device out (its Longshore runs would take it past 3 minutes).
+    tools: TOOL_NAMES.filter((tool) => !quick || tool !== 'longshore-dir') as ToolName[],
+    targets: [...TARGET_NAMES] as TargetName[],
+    storeDevices: [...DEVICE_NAMES] as DeviceName[],
     work: undefined as string | undefined,
     results: `${root}/bench/results`,
     rgwDir: '/var/tmp/longshore-rgw',
@@ -88,12 +135,14 @@ export function parseLoadOptions(argv: readonly string[], root: string): LoadBen
   };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i]!;
-    if (flag === '--quick' || flag === '--keep-buckets') continue;
+    if (FLAGS.has(flag)) continue;
     const value = valueAfter(argv, i, flag);
     i++;
     if (flag === '--rounds') parsed.rounds = Math.max(1, positiveInt(value, flag));
-    else if (flag === '--sets') parsed.sets = listOf(value, ['A', 'B', 'C'] as const, flag);
+    else if (flag === '--sets') parsed.sets = listOf(value, SET_NAMES, flag);
     else if (flag === '--tools') parsed.tools = listOf(value, TOOL_NAMES, flag);
+    else if (flag === '--targets') parsed.targets = listOf(value, TARGET_NAMES, flag);
+    else if (flag === '--store-devices') parsed.storeDevices = listOf(value, DEVICE_NAMES, flag);
     else if (flag === '--work') parsed.work = value;
     else if (flag === '--results') parsed.results = value;
     else if (flag === '--rgw-dir') parsed.rgwDir = value;
@@ -106,8 +155,26 @@ export function parseLoadOptions(argv: readonly string[], root: string): LoadBen
     else if (flag === '--large-file-mib') sizes.largeFileMiB = positiveInt(value, flag);
     else if (flag === '--small-files') sizes.smallFiles = positiveInt(value, flag);
     else if (flag === '--mixed-files') sizes.mixedFiles = positiveInt(value, flag);
+    else if (flag === '--tiny-files') sizes.tinyFiles = positiveInt(value, flag);
     else throw new Error(`unknown option ${flag}`);
   }
-  if (parsed.sets.includes('C') && sizes.mixedFiles === 0) sizes.mixedFiles = 1_000;
-  return { quick, cleanup, sizes, ...parsed, rgwScript: `${root}/scripts/ensure-radosgw` };
+  const sets = parsed.sets ?? defaultSets(sizes, tune);
+  if (sets.includes('C') && sizes.mixedFiles === 0) sizes.mixedFiles = 1_000;
+  const standard =
+    !quick &&
+    !tune &&
+    isDeepStrictEqual(sizes, FULL) &&
+    ['A', 'B', 'C'].every((set) => sets.includes(set as SetName)) &&
+    parsed.tools.length === TOOL_NAMES.length &&
+    parsed.targets.includes('rgw');
+  return {
+    quick,
+    standard,
+    tune,
+    cleanup: !argv.includes('--keep-buckets'),
+    sizes,
+    ...parsed,
+    sets,
+    rgwScript: `${root}/scripts/ensure-radosgw`,
+  };
 }

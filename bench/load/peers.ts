@@ -1,12 +1,14 @@
 /**
- * The peers Longshore is compared with, tuned, and the two bounds, as commands to time:
- * `rclone copy` (Debian's), `/usr/bin/aws s3 cp --recursive`, `s3cmd sync`; the data read alone
- * (tar piped through cat) and curl PUTs of the large files as single objects, all in parallel.
- * Every peer leaves the SIGNATURE at the tree's root out, so all tools upload the same objects.
+ * The peers Longshore is compared with, tuned per data set, and the two bounds, as commands to
+ * time: `rclone copy` (Debian's), `/usr/bin/aws s3 cp --recursive`, `s3cmd sync`; the data read
+ * alone (tar piped through cat) and curl PUTs of the large files as single objects, all in
+ * parallel. Every peer leaves the SIGNATURE at the tree's root out, so all tools upload the same
+ * objects. `--tune` (bench/load/tune.ts) tries TUNE_CANDIDATES to justify the table.
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SIGNATURE_NAME } from './datasets.js';
+import type { SetName } from './options.js';
 import type { Gateway } from './rgw.js';
 
 /** A command to time, with the environment it needs. */
@@ -16,25 +18,86 @@ export interface ClientCommand {
   readonly env: Record<string, string>;
 }
 
-/** Tuning of the peers, recorded in the results. */
-export const PEER_TUNING = {
-  rclone: '--transfers 32 --checkers 32 --s3-upload-concurrency 8 --s3-chunk-size 16M',
-  aws: 'max_concurrent_requests 32, multipart_chunksize 16MB, max_queue_size 10000',
-  s3cmd: 'defaults (one file at a time, 15 MiB parts)',
-  curl: 'one PUT per large file, all at once, UNSIGNED-PAYLOAD',
+/** The settings a peer is tuned by. */
+export interface PeerTuning {
+  /** rclone `--transfers` (and `--checkers`): files at once. */
+  readonly rcloneTransfers: number;
+  /** rclone `--s3-upload-concurrency`: parts at once per multipart file (over 200 MiB). */
+  readonly rcloneUploadConcurrency: number;
+  /** aws `max_concurrent_requests`. */
+  readonly awsMaxConcurrentRequests: number;
+}
+
+/**
+ * The peers' settings per set (D is loaded by Longshore only). Values from `--tune` runs; rerun
+ * `npm run bench -- --tune --sets A,B,C` after a change of machine or peer version.
+ */
+export const PEER_TUNING: Readonly<Record<Exclude<SetName, 'D'>, PeerTuning>> = {
+  A: { rcloneTransfers: 32, rcloneUploadConcurrency: 8, awsMaxConcurrentRequests: 32 },
+  B: { rcloneTransfers: 32, rcloneUploadConcurrency: 8, awsMaxConcurrentRequests: 32 },
+  C: { rcloneTransfers: 32, rcloneUploadConcurrency: 8, awsMaxConcurrentRequests: 32 },
+};
+
+/** What `--tune` tries: each value once, the others from PEER_TUNING. */
+export const TUNE_CANDIDATES = {
+  rcloneTransfers: [4, 8, 16, 32, 64],
+  rcloneUploadConcurrency: [2, 4, 8, 16],
+  awsMaxConcurrentRequests: [10, 20, 32, 64],
 } as const;
 
-/** Config files of aws and s3cmd for `gateway`, written into `dir`; returns their paths. */
-export async function writePeerConfigs(
-  dir: string,
-  gateway: Gateway,
-): Promise<{ aws: string; s3cmd: string }> {
-  const aws = join(dir, 'aws-config');
-  await writeFile(
-    aws,
-    '[default]\nregion = us-east-1\ns3 =\n  max_concurrent_requests = 32\n  max_queue_size = 10000\n' +
-      '  multipart_chunksize = 16MB\n  addressing_style = path\n',
-  );
+/** The tuning of set `set` (B's for D). */
+export function tuningOf(set: SetName): PeerTuning {
+  return PEER_TUNING[set === 'D' ? 'B' : set];
+}
+
+/** The peers' settings in words, for the results file. */
+export function describeTuning(tuning: PeerTuning): Record<string, string> {
+  return {
+    rclone: rcloneTuningArgs(tuning).join(' '),
+    aws: `max_concurrent_requests ${tuning.awsMaxConcurrentRequests}, multipart_chunksize 16MB, max_queue_size 10000`,
+    s3cmd: 'defaults (one file at a time, 15 MiB parts)',
+    curl: 'one PUT per large file, all at once, UNSIGNED-PAYLOAD',
+  };
+}
+
+function rcloneTuningArgs(tuning: PeerTuning): string[] {
+  const transfers = String(tuning.rcloneTransfers);
+  const parts = String(tuning.rcloneUploadConcurrency);
+  return [
+    '--transfers',
+    transfers,
+    '--checkers',
+    transfers,
+    '--s3-upload-concurrency',
+    parts,
+    '--s3-chunk-size',
+    '16M',
+  ];
+}
+
+/** The peers' config files: s3cmd's, and aws's for a given `max_concurrent_requests`. */
+export interface PeerConfigs {
+  readonly s3cmd: string;
+  aws(maxConcurrentRequests: number): string;
+}
+
+/**
+ * Config files of aws (one per `max_concurrent_requests` of the table and of the candidates) and
+ * of s3cmd for `gateway`, written into `dir`. Errors: the writes'.
+ */
+export async function writePeerConfigs(dir: string, gateway: Gateway): Promise<PeerConfigs> {
+  const awsPath = (n: number) => join(dir, `aws-config-${n}`);
+  const values = new Set([
+    ...Object.values(PEER_TUNING).map((tuning) => tuning.awsMaxConcurrentRequests),
+    ...TUNE_CANDIDATES.awsMaxConcurrentRequests,
+  ]);
+  for (const n of values) {
+    await writeFile(
+      awsPath(n),
+      `[default]\nregion = us-east-1\ns3 =\n  max_concurrent_requests = ${n}\n  max_queue_size = 10000\n` +
+        '  multipart_chunksize = 16MB\n  addressing_style = path\n',
+    );
+  }
   const host = new URL(gateway.endpoint).host;
   const s3cmd = join(dir, 's3cmd.cfg');
   await writeFile(
@@ -43,21 +106,25 @@ export async function writePeerConfigs(
       `host_base = ${host}\nhost_bucket = ${host}\nuse_https = False\nbucket_location = us-east-1\n` +
       'signature_v2 = False\nprogress_meter = False\n',
   );
-  return { aws, s3cmd };
+  return {
+    s3cmd,
+    aws(n) {
+      if (!values.has(n)) throw new Error(`no aws config for max_concurrent_requests ${n}`);
+      return awsPath(n);
+    },
+  };
 }
 
 /** `rclone copy TREE rgw:BUCKET`, configured through RCLONE_CONFIG_RGW_* variables. */
-export function rcloneCommand(gateway: Gateway, tree: string, bucket: string): ClientCommand {
+export function rcloneCommand(
+  gateway: Gateway,
+  tree: string,
+  bucket: string,
+  tuning: PeerTuning,
+): ClientCommand {
   return {
     command: 'rclone',
-    args: [
-      'copy',
-      tree,
-      `rgw:${bucket}`,
-      '--exclude',
-      `/${SIGNATURE_NAME}`,
-      ...PEER_TUNING.rclone.split(' '),
-    ],
+    args: ['copy', tree, `rgw:${bucket}`, '--exclude', `/${SIGNATURE_NAME}`, ...rcloneTuningArgs(tuning)],
     env: {
       RCLONE_CONFIG_RGW_TYPE: 's3',
       RCLONE_CONFIG_RGW_PROVIDER: 'Ceph',

@@ -3,14 +3,18 @@
  * end and the one-line summary `ratios: A=… B=… cpu=… rss=…`.
  */
 import { totalCpu } from './measure.js';
-import type { RowName, RunRecord } from './series.js';
-import type { SetName } from './options.js';
+import type { SetName, TargetName } from './options.js';
+import type { RowName, RunRecord } from './rows.js';
 
 /** The medians of one row on one set. */
 export interface RowSummary {
   readonly set: SetName;
   readonly row: RowName;
+  /** Where the row wrote: the gateway, the embedded store or the null sink. */
+  readonly target: TargetName;
   readonly runs: number;
+  readonly files: number;
+  readonly bytes: number;
   readonly seconds: number;
   readonly mbPerSecond: number;
   readonly filesPerSecond: number;
@@ -22,7 +26,7 @@ export interface RowSummary {
   readonly serveCpuSeconds: number | null;
   /** The largest peak RSS of the runs. */
   readonly peakRssMiB: number;
-  /** Median of the gateway's requests per file of the set (every client's requests count). */
+  /** Median of the server's requests per file of the set (the gateway: every client's count). */
   readonly requestsPerFile: number;
   /** Median of the other processes' CPU per second of the run (cores busy with other work). */
   readonly otherCores: number;
@@ -38,9 +42,10 @@ export interface Ratios {
   readonly longshoreRow: RowName;
 }
 
-const PEERS: readonly RowName[] = ['rclone', 'aws', 's3cmd'];
+/** The peers, best of which Longshore is compared with. */
+export const PEERS: readonly RowName[] = ['rclone', 'aws', 's3cmd'];
 /** The Longshore row of the ratios: the ext2 image, the path of a real customer disk. */
-const LONGSHORE_ROW: RowName = 'longshore-ext2';
+export const LONGSHORE_ROW: RowName = 'longshore-ext2';
 
 function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -58,7 +63,10 @@ function summarise(runs: readonly RunRecord[]): RowSummary {
   return {
     set: first.set,
     row: first.row,
+    target: first.target,
     runs: runs.length,
+    files: first.files,
+    bytes: first.bytes,
     seconds,
     mbPerSecond: first.bytes / 1e6 / seconds,
     filesPerSecond: first.files / seconds,
@@ -68,7 +76,7 @@ function summarise(runs: readonly RunRecord[]): RowSummary {
     serverCpuPerGB: serverCpu / gb,
     serveCpuSeconds: serve.length > 0 ? median(serve) : null,
     peakRssMiB: Math.max(...runs.map((run) => run.peakRssMiB)),
-    requestsPerFile: median(runs.map((run) => run.gatewayRequests.requests / first.files)),
+    requestsPerFile: median(runs.map((run) => run.requests / first.files)),
     otherCores: median(runs.map((run) => run.otherCpuSeconds / Math.max(run.seconds, 0.01))),
   };
 }
@@ -95,9 +103,27 @@ function ratioOf(
   return measure(ours) / (best === 'max' ? Math.max(...peers) : Math.min(...peers));
 }
 
-/** Longshore (ext2 image) against the best peer: MB/s on A, files/s on B, CPU per GB on A, RSS. */
+/**
+ * The peak RSS of the memory runs on `set` (the ext2 image's, else the directory's, into the null
+ * sink), or null when none ran.
+ */
+export function memoryPeak(rows: readonly RowSummary[], set: SetName): RowSummary | null {
+  const sink = ['longshore-ext2 (null sink)', 'longshore-dir (null sink)'];
+  for (const name of sink) {
+    const row = rows.find((candidate) => candidate.set === set && candidate.row === name);
+    if (row !== undefined) return row;
+  }
+  return null;
+}
+
+/**
+ * Longshore (ext2 image) against the best peer: MB/s on A, files/s on B, CPU per GB on A, and the
+ * peak RSS on the largest set: D when it ran (into the null sink), else `largestSet`.
+ */
 export function computeRatios(rows: readonly RowSummary[], largestSet: SetName): Ratios {
-  const rss = rows.find((row) => row.set === largestSet && row.row === LONGSHORE_ROW)?.peakRssMiB ?? null;
+  const onD = memoryPeak(rows, 'D')?.peakRssMiB;
+  const rss =
+    onD ?? rows.find((row) => row.set === largestSet && row.row === LONGSHORE_ROW)?.peakRssMiB ?? null;
   return {
     A: ratioOf(rows, 'A', (row) => row.mbPerSecond, 'max'),
     B: ratioOf(rows, 'B', (row) => row.filesPerSecond, 'max'),
@@ -126,7 +152,7 @@ const HEADER = [
   'client CPU s/GB',
   'server CPU s',
   'server CPU s/GB',
-  'gw req/file',
+  'server req/file',
   'peak RSS MiB',
   'other cores',
 ];
