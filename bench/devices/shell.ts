@@ -10,13 +10,14 @@ export interface CommandResult {
 }
 
 /**
- * Runs `command args` and collects its output. Rejects only when it cannot be started (ENOENT);
- * the exit status is in the result.
+ * Runs `command args` and collects its output; `onStart` gets its PID once it runs. Rejects only
+ * when it cannot be started (ENOENT); the exit status is in the result.
  */
 export function spawnCommand(
   command: string,
   args: readonly string[],
   env: Record<string, string> = {},
+  onStart: (pid: number) => void = () => {},
 ): Promise<CommandResult> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
@@ -29,6 +30,7 @@ export function spawnCommand(
     child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
     child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
     child.once('error', reject);
+    child.once('spawn', () => onStart(child.pid!));
     child.once('close', (code) =>
       resolve({
         code,

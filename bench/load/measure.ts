@@ -4,11 +4,10 @@
  * its RSS sampled over time, and the S3 server's daemons (ceph-osd, radosgw, ceph-mon, or the null sink) are read
  * from /proc before and after for their CPU seconds.
  */
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CommandResult } from '../devices/shell.js';
+import { spawnCommand, type CommandResult } from '../devices/shell.js';
 import { sampleChildRss, type RssSampler, type RssSeries } from './rss.js';
 
 /** What one timed client command cost. */
@@ -99,24 +98,7 @@ function runWatched(
   args: readonly string[],
   onStart: (pid: number) => void,
 ): Promise<CommandResult> {
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
-    child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
-    child.once('error', reject);
-    child.once('spawn', () => onStart(child.pid!));
-    child.once('close', (code) =>
-      resolve({
-        code,
-        stdout: Buffer.concat(out).toString(),
-        stderr: Buffer.concat(err).toString(),
-        seconds: (performance.now() - started) / 1000,
-      }),
-    );
-  });
+  return spawnCommand(command, args, {}, onStart);
 }
 
 /**
