@@ -155,17 +155,17 @@ export class DirectPutter {
     const send = endpoint.protocol === 'https:' ? httpsRequest : httpRequest;
     return new Promise((resolve, reject) => {
       const fail = (error: unknown) => reject(mapS3Error(error));
-      const req = send(
-        { agent, method: 'PUT', hostname: endpoint.hostname, port: endpoint.port, path, headers },
-        (answer) => {
-          answer.on('error', fail);
-          if ((answer.statusCode ?? 0) >= 200 && (answer.statusCode ?? 0) < 300) {
-            answer.resume().on('end', () => resolve(answer));
-            return;
-          }
-          readErrorBody(answer).then((text) => fail(errorAnswer(answer, text)), fail);
-        },
-      );
+      let req: ReturnType<typeof send>;
+      try {
+        req = send(
+          { agent, method: 'PUT', hostname: endpoint.hostname, port: endpoint.port, path, headers },
+          (answer) => this.answered(answer, resolve, fail),
+        );
+      } catch (error) {
+        // A header value node:http refuses (a control character in user metadata): that file's row.
+        fail(error);
+        return;
+      }
       req.on('error', fail);
       req.on('socket', (socket) => {
         if (!socket.connecting) return;
@@ -183,6 +183,20 @@ export class DirectPutter {
         req.end();
       }
     });
+  }
+
+  /** A 2xx answer resolves (its body drained); any other is read and fails as its S3 error. */
+  private answered(
+    answer: IncomingMessage,
+    resolve: (answer: IncomingMessage) => void,
+    fail: (error: unknown) => void,
+  ): void {
+    answer.on('error', fail);
+    if ((answer.statusCode ?? 0) >= 200 && (answer.statusCode ?? 0) < 300) {
+      answer.resume().on('end', () => resolve(answer));
+      return;
+    }
+    readErrorBody(answer).then((text) => fail(errorAnswer(answer, text)), fail);
   }
 }
 

@@ -120,6 +120,13 @@ describe('S3 adapter transport failures', () => {
     }
   });
 
+  it('turns a header value HTTP cannot carry (a control character in metadata) into a storage error', async () => {
+    const fake = await fakeS3((req, res) => res.writeHead(200, { etag: '"e"', 'content-length': '0' }).end());
+    const failure = await failureOf(fake.open().putObject({ ...put, metadata: { note: 'two\nlines' } }));
+    expect(failure.code).toBe('InternalError');
+    expect(fake.requests).toBe(0);
+  });
+
   it('signs bodies sent with Content-MD5 as UNSIGNED-PAYLOAD (no SHA-256 pass over the bytes)', async () => {
     const seen: Record<string, string | string[] | undefined>[] = [];
     const fake = await fakeS3((req, res) => {
