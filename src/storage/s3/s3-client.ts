@@ -1,7 +1,6 @@
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { S3Client } from '@aws-sdk/client-s3';
-import type { BuildMiddleware, MetadataBearer } from '@smithy/types';
 import { DirectPutter } from './direct-put.js';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 
@@ -37,8 +36,8 @@ const DEFAULT_IDLE_TIMEOUT_MS = 120_000;
  * An S3Client set up for the loader: path-style addressing, keep-alive agents sized by
  * `maxSockets`, no SDK retries (maxAttempts 1: the loader retries with its own backoff and must
  * see every failure), and checksums only where the API requires them, so that the SDK adds no
- * CRC32 trailers (RGW 16 does not take them; the adapter sends Content-MD5 itself). Requests that
- * carry a Content-MD5 are signed with an unsigned payload (see `unsignedPayload`).
+ * CRC32 trailers (RGW 16 does not take them). Object bodies do not go through the SDK: see
+ * `putter` (direct-put.ts), which signs a body sent with Content-MD5 as UNSIGNED-PAYLOAD.
  * Throws only on options the SDK refuses (e.g. an endpoint that is not a URL).
  */
 export function connectS3(options: S3StoreOptions): S3Connection {
@@ -60,7 +59,6 @@ export function connectS3(options: S3StoreOptions): S3Connection {
       socketTimeout: options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
     }),
   });
-  client.middlewareStack.add(unsignedPayload, { step: 'build', name: 'longshoreUnsignedPayload' });
   const endpoint = new URL(options.endpoint);
   const putter = new DirectPutter({
     endpoint,
@@ -81,17 +79,3 @@ export function connectS3(options: S3StoreOptions): S3Connection {
     },
   };
 }
-
-/**
- * Marks a request with a Content-MD5 header `x-amz-content-sha256: UNSIGNED-PAYLOAD`, so that the
- * signer does not hash the body with SHA-256 (on plain HTTP it otherwise does, a second pass over
- * every byte). The body is still protected end to end: the server refuses one that does not match
- * the Content-MD5 (BadDigest), and the headers stay signed.
- */
-const unsignedPayload: BuildMiddleware<object, MetadataBearer> = (next) => (args) => {
-  const request = args.request as { headers?: Record<string, string> };
-  const headers = request.headers;
-  if (headers !== undefined && headers['content-md5'] !== undefined)
-    headers['x-amz-content-sha256'] = 'UNSIGNED-PAYLOAD';
-  return next(args);
-};
