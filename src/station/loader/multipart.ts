@@ -91,7 +91,8 @@ class MultipartSender {
   /** Reads every part and hands each to the store as it comes; returns the whole file's MD5. */
   private async readAndSend(): Promise<string> {
     const { ctx, src } = this;
-    const reader = new ChunkReader(src.open(), (count) => ctx.progress.read(count));
+    const reader =
+      src.openParts?.(this.partSize) ?? new ChunkReader(src.open(), (count) => ctx.progress.read(count));
     try {
       const count = partCount(src.size, this.partSize);
       for (let partNumber = 1; partNumber <= count; partNumber++) {

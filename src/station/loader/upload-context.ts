@@ -3,6 +3,7 @@ import { CatalogError, type CodeName } from '../../catalog/index.js';
 import { DeviceReadError } from '../../devices/port.js';
 import { bareEtag } from '../../storage/index.js';
 import type { ObjectHeaders, ObjectStore, StoredObject } from '../../storage/port.js';
+import type { PartReader } from './file-part-reader.js';
 import type { StartedJournal } from './journal.js';
 import type { ProgressTracker } from './progress.js';
 import type { Quota } from './quota.js';
@@ -34,6 +35,11 @@ export interface ObjectSource {
   /** Bytes the stream must give, exactly. */
   readonly size: number;
   open(): Readable;
+  /**
+   * For multipart uploads, a reader of parts of `partSize` bytes to use instead of `open()`
+   * (the import log: one reused buffer, see FilePartReader).
+   */
+  openParts?(partSize: number): PartReader;
   /** The headers to send, given the first bytes (gzip detection). */
   headersFor(firstBytes: Buffer): ObjectHeaders;
 }
