@@ -1,13 +1,25 @@
 import { randomBytes } from 'node:crypto';
-import { open, rename, rm, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { TEMP_PREFIX } from './layout.js';
 
 /*
  * Crash-safe file writes: a temporary file in the target's own folder, written, fsynced, renamed
  * over the target, and the folder fsynced, so after a crash the target holds either its old bytes
- * or all of its new ones. Errors are Node's own (ENOSPC, EACCES...); callers map them.
+ * or all of its new ones. A temporary folder does the same for a set of existing files moved in
+ * by rename. Errors are Node's own (ENOSPC, EACCES...); callers map them.
  */
+
+/** Bytes waiting in a temporary place: commit() moves them to their target, discard() undoes. */
+export interface PendingBytes {
+  commit(target: string): Promise<void>;
+  discard(): Promise<void>;
+}
+
+/** A fresh temporary name in `dir`; the sweep removes what a crash leaves under such names. */
+export function tempPath(dir: string): string {
+  return join(dir, `${TEMP_PREFIX}${randomBytes(12).toString('hex')}`);
+}
 
 /** Makes a rename or removal in `dir` durable. */
 export async function syncDir(dir: string): Promise<void> {
@@ -20,7 +32,7 @@ export async function syncDir(dir: string): Promise<void> {
 }
 
 /** A temporary file being filled; commit() moves it into place, discard() removes it. */
-export class TempFile {
+export class TempFile implements PendingBytes {
   private constructor(
     readonly path: string,
     private readonly handle: FileHandle,
@@ -28,7 +40,7 @@ export class TempFile {
 
   /** Creates an empty temporary file in `dir` (which must exist). */
   static async create(dir: string): Promise<TempFile> {
-    const path = join(dir, `${TEMP_PREFIX}${randomBytes(12).toString('hex')}`);
+    const path = tempPath(dir);
     return new TempFile(path, await open(path, 'wx', 0o644));
   }
 
@@ -65,6 +77,48 @@ export class TempFile {
   async discard(): Promise<void> {
     await this.handle.close().catch(() => undefined);
     await rm(this.path, { force: true }).catch(() => undefined);
+  }
+}
+
+/**
+ * A temporary folder gathering existing files by rename (no byte is copied). Until commit() has
+ * renamed the folder into place, discard() moves the files back where they came from, so a failed
+ * gathering leaves its sources as they were. Renames need source and folder on one file system.
+ */
+export class TempFolder implements PendingBytes {
+  private readonly moved: { from: string; to: string }[] = [];
+  private placed = false;
+
+  private constructor(readonly path: string) {}
+
+  /** Creates an empty temporary folder in `dir` (which must exist). */
+  static async create(dir: string): Promise<TempFolder> {
+    const path = tempPath(dir);
+    await mkdir(path, 0o755);
+    return new TempFolder(path);
+  }
+
+  /** Renames the file `from` into the folder as `name`. */
+  async adopt(from: string, name: string): Promise<void> {
+    const to = join(this.path, name);
+    await rename(from, to);
+    this.moved.push({ from, to });
+  }
+
+  /** fsyncs the folder, renames it to `target` (same parent), then fsyncs the parent. */
+  async commit(target: string): Promise<void> {
+    await syncDir(this.path);
+    await rename(this.path, target);
+    this.placed = true;
+    await syncDir(dirname(target));
+  }
+
+  /** Moves the gathered files back and removes the folder, unless it was placed; never throws. */
+  async discard(): Promise<void> {
+    if (this.placed) return;
+    for (const { from, to } of this.moved.reverse()) await rename(to, from).catch(() => undefined);
+    this.moved.length = 0;
+    await rm(this.path, { recursive: true, force: true }).catch(() => undefined);
   }
 }
 

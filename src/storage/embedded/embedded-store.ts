@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Readable } from 'node:stream';
+import { CatalogError } from '../../catalog/index.js';
 import { storageErrorOf, toStorageError } from '../errors.js';
 import type {
   CompleteMultipartInput,
@@ -13,7 +14,7 @@ import type {
   UploadPartInput,
 } from '../port.js';
 import { wholeBody } from '../port.js';
-import { errnoOf, syncDir, TempFile, unlessMissing } from './durable-files.js';
+import { errnoOf, syncDir, TempFile, unlessMissing, type PendingBytes } from './durable-files.js';
 import { KeyedLock } from './keyed-lock.js';
 import { bucketDir, uploadDir } from './layout.js';
 import { BucketListing } from './listing.js';
@@ -27,8 +28,10 @@ import {
   removeObject,
   type ObjectLocation,
 } from './object-files.js';
+import { readBytes } from './object-bytes.js';
 import { sweepStore } from './recovery.js';
 import {
+  bareEtag,
   checkBucketName,
   checkHeaders,
   checkKey,
@@ -90,7 +93,7 @@ class EmbeddedStore implements ObjectStore {
       const etag = `"${verifyContentMd5(input.body, input.contentMd5)}"`;
       const loc = await this.prepare(input.bucket, input.key);
       const temp = await TempFile.holding(loc.dir, input.body);
-      await this.commitTemp(input.bucket, loc, temp, newRecord(input.key, input.body.length, etag, input));
+      await this.commitPending(input.bucket, loc, temp, newRecord(input.key, input.body.length, etag, input));
       return { etag };
     });
   }
@@ -136,16 +139,8 @@ class EmbeddedStore implements ObjectStore {
     return guarded(async () => {
       const path = await this.bucketPath(input.bucket);
       checkKey(input.key);
-      return this.uploadLocks.run(`${input.bucket}/${input.uploadId}`, async () => {
-        const { dir, upload } = await this.liveUpload(path, input.uploadId, input.key);
-        const parts = await multipart.chooseParts(dir, input.parts);
-        const loc = await this.prepare(input.bucket, input.key);
-        const joined = await multipart.joinParts(loc.dir, parts);
-        const record = newRecord(input.key, joined.size, joined.etag, upload.headers);
-        await this.commitTemp(input.bucket, loc, joined.temp, record);
-        await multipart.removeUpload(path, input.uploadId);
-        return { etag: joined.etag };
-      });
+      const lockName = `${input.bucket}/${input.uploadId}`;
+      return this.uploadLocks.run(lockName, () => this.completeUpload(path, input));
     });
   }
 
@@ -194,7 +189,7 @@ class EmbeddedStore implements ObjectStore {
       checkKey(key);
       const opened = await openObject(locate(this.root, bucket, key));
       if (opened === null) throw storageErrorOf('NoSuchKey', 'no object under this key');
-      return opened.handle.createReadStream({ highWaterMark: 1024 * 1024, autoClose: true });
+      return readBytes(opened.handles);
     });
   }
 
@@ -240,17 +235,50 @@ class EmbeddedStore implements ObjectStore {
     return loc;
   }
 
-  /** Commits the filled `temp` as `record` under the key's lock; the temp file is removed on failure. */
-  private async commitTemp(
+  /** Completes an upload (caller holds its lock): the chosen parts become the object's data folder. */
+  private async completeUpload(bucketPath: string, input: CompleteMultipartInput): Promise<{ etag: string }> {
+    const { dir, upload } = await this.liveUpload(bucketPath, input.uploadId, input.key);
+    let parts: multipart.ChosenPart[];
+    try {
+      parts = await multipart.chooseParts(dir, input.parts);
+    } catch (error) {
+      const etag = await this.completedBefore(input, error);
+      if (etag === null) throw error;
+      await multipart.removeUpload(bucketPath, input.uploadId);
+      return { etag };
+    }
+    const loc = await this.prepare(input.bucket, input.key);
+    const gathered = await multipart.gatherParts(loc.dir, parts);
+    const record = newRecord(input.key, gathered.size, gathered.etag, upload.headers);
+    await this.commitPending(input.bucket, loc, gathered.folder, record);
+    await multipart.removeUpload(bucketPath, input.uploadId);
+    return { etag: gathered.etag };
+  }
+
+  /**
+   * The ETag of a completion whose parts are missing (InvalidPart) but which already happened: a
+   * crash after its commit kept the upload, and the key's object has the ETag these parts give.
+   * Null otherwise.
+   */
+  private async completedBefore(input: CompleteMultipartInput, error: unknown): Promise<string | null> {
+    if (!(error instanceof CatalogError) || error.code !== 'InvalidPart') return null;
+    const etag = multipart.completionEtag(input.parts);
+    if (etag === null) return null;
+    const record = await findObject(locate(this.root, input.bucket, input.key));
+    return record !== null && bareEtag(record.etag) === bareEtag(etag) ? etag : null;
+  }
+
+  /** Commits `pending` bytes as `record` under the key's lock; they are discarded on failure. */
+  private async commitPending(
     bucket: string,
     loc: ObjectLocation,
-    temp: TempFile,
+    pending: PendingBytes,
     record: ObjectRecord,
   ): Promise<void> {
     try {
-      await this.keyLocks.run(`${bucket}/${loc.hash}`, () => commitObject(loc, temp, record));
+      await this.keyLocks.run(`${bucket}/${loc.hash}`, () => commitObject(loc, pending, record));
     } catch (error) {
-      await temp.discard();
+      await pending.discard();
       throw error;
     }
   }

@@ -6,13 +6,19 @@ import { join } from 'node:path';
  * and `a` and `a/b` can both be objects): an object lives under the SHA-256 of its key.
  *
  *   <root>/<bucket>/<hh>/<sha256>.json              sidecar: key, size, ETag, headers, metadata
- *   <root>/<bucket>/<hh>/<sha256>.<etag>.data       the bytes; the sidecar names it by ETag
- *   <root>/<bucket>/<hh>/.tmp-<random>              a write in progress (removed at open)
+ *   <root>/<bucket>/<hh>/<sha256>.<etag>.data       the bytes; the sidecar names them by ETag
+ *   <root>/<bucket>/<hh>/<sha256>.<etag>-<n>.data/<ppppp>   a multipart object's bytes: a folder
+ *                                                    of its n parts, 00001..n in object order
+ *   <root>/<bucket>/<hh>/.tmp-<random>              a write in progress, file or folder (swept)
  *   <root>/<bucket>/.uploads/<uploadId>/upload.json          a multipart upload's key and headers
  *   <root>/<bucket>/.uploads/<uploadId>/<nnnnn>.<md5>.part   its parts
  *
- * `<hh>` is the first two hex digits of the hash: 256 fan-out directories per bucket. Bucket names
- * never start with a dot and fan-out names are hex, so `.uploads` and `.tmp-*` cannot collide.
+ * A multipart completion renames the chosen part files into a folder instead of copying them into
+ * one file (the upload folder is in the same bucket, so on the same file system), so completing
+ * costs a few renames and fsyncs whatever the size. Readers tell a folder from a file by lstat,
+ * not by the `-<n>` of the ETag. `<hh>` is the first two hex digits of the hash: 256 fan-out
+ * directories per bucket. Bucket names never start with a dot and fan-out names are hex, so
+ * `.uploads` and `.tmp-*` cannot collide.
  */
 
 /** Name of the per-bucket folder of unfinished multipart uploads. */
@@ -79,6 +85,14 @@ export function uploadDir(bucketPath: string, uploadId: string): string | null {
 /** File name of a stored part: zero-padded number and hex MD5, so a part's ETag finds its file. */
 export function partName(partNumber: number, md5Hex: string): string {
   return `${String(partNumber).padStart(5, '0')}.${md5Hex}.part`;
+}
+
+/**
+ * File name of the part at `position` (1-based, in the completion's order) inside a multipart
+ * object's folder: zero-padded, so the names' order is the bytes' order.
+ */
+export function pieceName(position: number): string {
+  return String(position).padStart(5, '0');
 }
 
 /** The part number of a part file name, or null for any other name. */

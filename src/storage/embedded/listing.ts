@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { ListedObject } from '../port.js';
 import { unlessMissing } from './durable-files.js';
 import { dataName, hashOfSidecar, isFanoutName } from './layout.js';
+import { storedSize } from './object-bytes.js';
 import { bareEtag } from './rules.js';
 import { readRecord, toListed } from './sidecar.js';
 
@@ -120,7 +121,10 @@ function firstAbove(all: readonly ListedObject[], floor: string, exclusive: bool
   return low;
 }
 
-/** The whole objects of one fan-out folder: sidecars that are well formed and name bytes of their size. */
+/**
+ * The whole objects of one fan-out folder: sidecars that are well formed and name bytes (a data
+ * file, or a data folder of parts) of their size.
+ */
 async function scanFolder(path: string): Promise<ListedObject[]> {
   const names = (await unlessMissing(readdir(path))) ?? [];
   const present = new Set(names);
@@ -143,6 +147,5 @@ async function readWholeObject(
   if (record === null) return null;
   const data = dataName(hash, bareEtag(record.etag));
   if (!present.has(data)) return null;
-  const info = await unlessMissing(stat(join(dir, data)));
-  return info?.size === record.size ? toListed(record) : null;
+  return (await storedSize(join(dir, data))) === record.size ? toListed(record) : null;
 }

@@ -1,11 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { storageErrorOf } from '../errors.js';
 import { S3_LIMITS, type CompleteMultipartInput, type ObjectHeaders } from '../port.js';
-import { syncDir, TempFile, unlessMissing, writeDurable } from './durable-files.js';
-import { partName, partNumberOf, UPLOAD_RECORD, UPLOADS_DIR, uploadDir } from './layout.js';
+import { errnoOf, syncDir, TempFolder, unlessMissing, writeDurable } from './durable-files.js';
+import { partName, partNumberOf, pieceName, UPLOAD_RECORD, UPLOADS_DIR, uploadDir } from './layout.js';
 import { compareKeys } from './listing.js';
 import { bareEtag, checkObjectSize, multipartEtag } from './rules.js';
 
@@ -14,6 +13,14 @@ import { bareEtag, checkObjectSize, multipartEtag } from './rules.js';
  * holding its record (key, start time, headers) and its parts, each part written atomically
  * under its number and MD5. The store serialises the completion and abort of one upload, and the
  * uploads of one part number; parts with different numbers are written concurrently.
+ *
+ * Completion copies no bytes: the chosen part files are renamed, in order, into a temporary folder
+ * next to the object's files, which is then committed as the object's data folder (object-files.ts)
+ * and the upload folder, with the parts not chosen, removed. A failure before the folder is in
+ * place moves the parts back, so the client can complete again. A crash after parts were moved but
+ * before the sidecar was committed leaves them in a temporary folder the sweep removes, and the
+ * upload without them: completing again answers InvalidPart, and the client aborts or starts over.
+ * A crash after the commit but before the upload was removed is repeatable: see completedBefore.
  */
 
 /** What upload.json holds. */
@@ -112,24 +119,34 @@ export async function chooseParts(
   return chosen;
 }
 
-/** Streams the chosen parts, in order, into a new temporary file in `targetDir` and returns it with the ETag. */
-export async function joinParts(
+/**
+ * Renames the chosen part files, in order, into a new temporary folder in `targetDir` (on the
+ * upload's file system) as 00001, 00002...; returns it with the object's ETag and size. InvalidPart
+ * when a part was replaced or removed meanwhile (the parts already moved are moved back). Fs errors.
+ */
+export async function gatherParts(
   targetDir: string,
   parts: ChosenPart[],
-): Promise<{ temp: TempFile; etag: string; size: number }> {
-  const temp = await TempFile.create(targetDir);
+): Promise<{ folder: TempFolder; etag: string; size: number }> {
+  const folder = await TempFolder.create(targetDir);
   try {
-    for (const part of parts) {
-      for await (const chunk of createReadStream(part.path, { highWaterMark: 1024 * 1024 })) {
-        await temp.append(chunk as Buffer);
-      }
-    }
+    for (const [i, part] of parts.entries()) await folder.adopt(part.path, pieceName(i + 1));
   } catch (error) {
-    await temp.discard();
+    await folder.discard();
+    if (errnoOf(error) === 'ENOENT') throw storageErrorOf('InvalidPart', 'a part was replaced meanwhile');
     throw error;
   }
   const size = parts.reduce((total, part) => total + part.size, 0);
-  return { temp, etag: multipartEtag(parts.map((part) => part.md5Hex)), size };
+  return { folder, etag: multipartEtag(parts.map((part) => part.md5Hex)), size };
+}
+
+/**
+ * The ETag a completion naming `parts` gives, when every part ETag is a plain MD5 (else null):
+ * an object that already has it was completed from these very parts.
+ */
+export function completionEtag(parts: CompleteMultipartInput['parts']): string | null {
+  const md5s = parts.map((part) => bareEtag(part.etag));
+  return md5s.length > 0 && md5s.every((md5) => /^[0-9a-f]{32}$/.test(md5)) ? multipartEtag(md5s) : null;
 }
 
 /**

@@ -1,16 +1,19 @@
-import { mkdir, open, rm, type FileHandle } from 'node:fs/promises';
+import { mkdir, rename, rm, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { syncDir, TempFile, unlessMissing, writeDurable } from './durable-files.js';
+import { syncDir, tempPath, unlessMissing, writeDurable, type PendingBytes } from './durable-files.js';
 import { bucketDir, dataName, fanoutDir, keyHash, sidecarName } from './layout.js';
+import { closeAll, isInTheWay, openBytes, storedSize } from './object-bytes.js';
 import { bareEtag } from './rules.js';
 import { readRecord, serializeRecord, type ObjectRecord } from './sidecar.js';
 
 /*
- * One object's files. The sidecar is the commit point: a new object's bytes are renamed into place
- * under a name that carries their ETag, and only then does the new sidecar replace the old one. A
- * crash at any step leaves the old object whole (old sidecar, old bytes) or the new one whole; the
- * bytes of the loser are a data file that no sidecar names, which readers ignore and open() removes.
- * Writers of the same key must hold the store's per-key lock around commit and remove.
+ * One object's files. The sidecar is the commit point: a new object's bytes (a data file, or for a
+ * multipart object a data folder of its parts) are renamed into place under a name that carries
+ * their ETag, and only then does the new sidecar replace the old one. A crash at any step leaves
+ * the old object whole (old sidecar, old bytes) or the new one whole; the bytes of the loser are a
+ * data file or folder that no sidecar names, which readers ignore and open() removes (a folder
+ * whose removal was cut short included: readers never follow a sidecar to it). Writers of the
+ * same key must hold the store's per-key lock around commit and remove.
  */
 
 /** Where the files of one key live. */
@@ -37,45 +40,89 @@ export async function ensureFanout(root: string, bucket: string, loc: ObjectLoca
 }
 
 /**
- * The object's record and an open handle on its bytes, or null when there is no whole object: no
- * sidecar, a damaged one, or bytes whose size differs from it. A concurrent overwrite can remove
- * the bytes between reading the sidecar and opening them, so that case reads the sidecar again.
+ * The object's record and open handles on its bytes (one file, or each part of a folder in
+ * order), or null when there is no whole object: no sidecar, a damaged one, or bytes whose size
+ * differs from it. A concurrent overwrite can remove the bytes between reading the sidecar and
+ * opening them, so a failure whose sidecar has changed meanwhile is tried again.
  */
 export async function openObject(
   loc: ObjectLocation,
-): Promise<{ record: ObjectRecord; handle: FileHandle } | null> {
+): Promise<{ record: ObjectRecord; handles: FileHandle[] } | null> {
   for (let attempt = 0; attempt < 3; attempt += 1) {
     const record = await readRecord(loc.dir, loc.hash);
     if (record === null) return null;
-    const handle = await unlessMissing(open(dataPath(loc, record), 'r'));
-    if (handle === null) continue;
-    const { size } = await handle.stat();
-    if (size === record.size) return { record, handle };
-    await handle.close();
-    return null;
+    const opened = await openBytes(dataPath(loc, record));
+    if (opened?.size === record.size) return { record, handles: opened.handles };
+    if (opened !== null) await closeAll(opened.handles);
+    if (!(await sidecarMoved(loc, record))) return null;
   }
   return null;
 }
 
-/** The object's record when it is whole (see openObject), else null. */
+/** The object's record when it is whole (see openObject; sizes are checked without opening), else null. */
 export async function findObject(loc: ObjectLocation): Promise<ObjectRecord | null> {
-  const opened = await openObject(loc);
-  if (opened === null) return null;
-  await opened.handle.close();
-  return opened.record;
+  for (let attempt = 0; attempt < 3; attempt += 1) {
+    const record = await readRecord(loc.dir, loc.hash);
+    if (record === null) return null;
+    if ((await storedSize(dataPath(loc, record))) === record.size) return record;
+    if (!(await sidecarMoved(loc, record))) return null;
+  }
+  return null;
+}
+
+/** True when the sidecar no longer names the bytes `seen` named (an overwrite or removal ran meanwhile). */
+async function sidecarMoved(loc: ObjectLocation, seen: ObjectRecord): Promise<boolean> {
+  const now = await readRecord(loc.dir, loc.hash);
+  return now !== null && bareEtag(now.etag) !== bareEtag(seen.etag);
 }
 
 /**
- * Moves the finished temporary file `temp` into place as the object described by `record`, then
- * commits the sidecar and removes the bytes of the object it replaced. Caller holds the key lock.
+ * Moves the finished bytes `pending` (a temporary file or folder) into place as the object
+ * described by `record`, then commits the sidecar and removes the bytes of the object it replaced
+ * (a folder recursively). Caller holds the key lock.
  */
-export async function commitObject(loc: ObjectLocation, temp: TempFile, record: ObjectRecord): Promise<void> {
+export async function commitObject(
+  loc: ObjectLocation,
+  pending: PendingBytes,
+  record: ObjectRecord,
+): Promise<void> {
   const previous = await readRecord(loc.dir, loc.hash);
-  await temp.commit(dataPath(loc, record));
+  const sameBytes = previous !== null && bareEtag(previous.etag) === bareEtag(record.etag);
+  await placeBytes(loc, pending, record, sameBytes);
   await writeDurable(join(loc.dir, sidecarName(loc.hash)), serializeRecord(record));
-  if (previous !== null && bareEtag(previous.etag) !== bareEtag(record.etag)) {
-    await rm(dataPath(loc, previous), { force: true });
+  if (previous !== null && !sameBytes) {
+    await rm(dataPath(loc, previous), { recursive: true, force: true });
   }
+}
+
+/**
+ * Renames `pending` to the data name. A file replaces a file of that name in one step; a folder
+ * cannot replace a folder that has files, so: when the current object has these very bytes (same
+ * ETag) and they are whole, they stay and `pending` is discarded; anything else there is a leftover
+ * no sidecar names whole, which is moved aside (a temporary name the sweep removes after a crash),
+ * replaced, and removed.
+ */
+async function placeBytes(
+  loc: ObjectLocation,
+  pending: PendingBytes,
+  record: ObjectRecord,
+  sameBytes: boolean,
+): Promise<void> {
+  const target = dataPath(loc, record);
+  try {
+    await pending.commit(target);
+    return;
+  } catch (error) {
+    if (!isInTheWay(error)) throw error;
+  }
+  if (sameBytes && (await storedSize(target)) === record.size) {
+    await pending.discard();
+    return;
+  }
+  const aside = tempPath(loc.dir);
+  await rename(target, aside);
+  await pending.commit(target);
+  await rm(aside, { recursive: true, force: true });
 }
 
 /** Removes the object, sidecar first; nothing happens when there is none. Caller holds the key lock. */
@@ -84,5 +131,5 @@ export async function removeObject(loc: ObjectLocation): Promise<void> {
   const removed = await unlessMissing(rm(join(loc.dir, sidecarName(loc.hash))));
   if (removed === null) return;
   await syncDir(loc.dir);
-  if (previous !== null) await rm(dataPath(loc, previous), { force: true });
+  if (previous !== null) await rm(dataPath(loc, previous), { recursive: true, force: true });
 }

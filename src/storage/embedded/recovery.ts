@@ -36,10 +36,11 @@ async function stale(path: string): Promise<boolean> {
 }
 
 /**
- * Removes what a crash can leave behind, before the store serves anything: temporary files,
- * data files that no sidecar names, sidecars that are damaged or name no bytes, and upload folders
- * without their record. Leftovers younger than SWEEP_GRACE_MS are kept: they may be another
- * process's writes in flight, and readers never see them anyway. Fs errors.
+ * Removes what a crash can leave behind, before the store serves anything: temporary files and
+ * folders (a multipart completion gathers its parts in one), data files and folders that no
+ * sidecar names, sidecars that are damaged or name no bytes, and upload folders without their
+ * record. Leftovers younger than SWEEP_GRACE_MS are kept: they may be another process's writes in
+ * flight, and readers never see them anyway. Fs errors.
  */
 export async function sweepStore(root: string): Promise<SweepReport> {
   const report: SweepReport = { tempFiles: 0, orphanData: 0, damagedSidecars: 0, brokenUploads: 0 };
@@ -55,7 +56,7 @@ export async function sweepStore(root: string): Promise<SweepReport> {
   return report;
 }
 
-/** Groups a folder's names by key hash: the sidecar (if any) and the data files. */
+/** Groups a folder's names by key hash: the sidecar (if any) and the data files or folders. */
 function groupByHash(names: string[]): Map<string, { sidecar: boolean; data: string[] }> {
   const groups = new Map<string, { sidecar: boolean; data: string[] }>();
   const groupOf = (hash: string) => {
@@ -73,14 +74,15 @@ function groupByHash(names: string[]): Map<string, { sidecar: boolean; data: str
 }
 
 /**
- * One fan-out folder. A sidecar with exactly one data file is the normal state and is not read
- * (a put removes the replaced bytes only after committing the sidecar, so a crash leaves two).
+ * One fan-out folder. A sidecar with exactly one data file or folder is the normal state and is
+ * not read (a put removes the replaced bytes only after committing the sidecar, so a crash leaves
+ * two). A folder is removed recursively; a removal cut short by a crash is finished next time.
  */
 async function sweepFanout(dir: string, report: SweepReport): Promise<void> {
   const names = await readdir(dir);
   for (const name of names.filter((n) => n.startsWith(TEMP_PREFIX))) {
     if (!(await stale(join(dir, name)))) continue;
-    await rm(join(dir, name), { force: true });
+    await rm(join(dir, name), { recursive: true, force: true });
     report.tempFiles += 1;
   }
   for (const [hash, group] of groupByHash(names)) {
@@ -89,7 +91,7 @@ async function sweepFanout(dir: string, report: SweepReport): Promise<void> {
     const keep = record === null ? null : dataName(hash, bareEtag(record.etag));
     for (const data of group.data.filter((name) => name !== keep)) {
       if (!(await stale(join(dir, data)))) continue;
-      await rm(join(dir, data), { force: true });
+      await rm(join(dir, data), { recursive: true, force: true });
       report.orphanData += 1;
     }
     if (group.sidecar && (keep === null || !group.data.includes(keep))) {

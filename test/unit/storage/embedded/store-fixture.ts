@@ -34,6 +34,8 @@ export function filesOf(root: string, bucket: string, key: string) {
     dir,
     sidecar: join(dir, sidecarName(hash)),
     data: (body: Buffer) => join(dir, dataName(hash, md5Hex(body))),
+    /** The data file or folder of the object with this ETag (quoted or not). */
+    dataOf: (etag: string) => join(dir, dataName(hash, etag.replaceAll('"', ''))),
   };
 }
 
