@@ -44,11 +44,14 @@ export class TempFile implements PendingBytes {
     return new TempFile(path, await open(path, 'wx', 0o644));
   }
 
-  /** A temporary file in `dir` holding `bytes` (not yet fsynced); removed again if writing fails. */
-  static async holding(dir: string, bytes: Uint8Array): Promise<TempFile> {
+  /**
+   * A temporary file in `dir` holding `bytes`, whole or in chunks written one after the other
+   * (not yet fsynced); removed again if writing fails.
+   */
+  static async holding(dir: string, bytes: Uint8Array | readonly Uint8Array[]): Promise<TempFile> {
     const temp = await TempFile.create(dir);
     try {
-      await temp.append(bytes);
+      for (const chunk of bytes instanceof Uint8Array ? [bytes] : bytes) await temp.append(chunk);
       return temp;
     } catch (error) {
       await temp.discard();
@@ -123,7 +126,7 @@ export class TempFolder implements PendingBytes {
 }
 
 /** Writes `bytes` to `target` atomically and durably (temp file, fsync, rename, fsync folder). */
-export async function writeDurable(target: string, bytes: Uint8Array): Promise<void> {
+export async function writeDurable(target: string, bytes: Uint8Array | readonly Uint8Array[]): Promise<void> {
   const temp = await TempFile.holding(dirname(target), bytes);
   try {
     await temp.commit(target);

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { mkdir, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -13,7 +12,7 @@ import type {
   StoredObject,
   UploadPartInput,
 } from '../port.js';
-import { wholeBody } from '../port.js';
+import { bodyLength } from '../port.js';
 import { errnoOf, syncDir, TempFile, unlessMissing, type PendingBytes } from './durable-files.js';
 import { KeyedLock } from './keyed-lock.js';
 import { bucketDir, uploadDir } from './layout.js';
@@ -37,6 +36,7 @@ import {
   checkKey,
   checkPartNumber,
   checkUploadSize,
+  md5Of,
   verifyContentMd5,
 } from './rules.js';
 import { newRecord, pickHeaders, toStored, type ObjectRecord } from './sidecar.js';
@@ -114,12 +114,13 @@ class EmbeddedStore implements ObjectStore {
       const path = await this.bucketPath(input.bucket);
       checkKey(input.key);
       checkPartNumber(input.partNumber);
-      const body = wholeBody(input.body);
-      checkUploadSize(body.length);
+      // Parts come as the chunks the loader read (no copy into one buffer here either).
+      const body = input.body;
+      checkUploadSize(bodyLength(body));
       const { dir } = await this.liveUpload(path, input.uploadId, input.key);
       const md5Hex =
         input.contentMd5 === undefined
-          ? createHash('md5').update(body).digest('hex')
+          ? md5Of(body).toString('hex')
           : verifyContentMd5(body, input.contentMd5);
       const lockName = `${input.bucket}/${input.uploadId}/${input.partNumber}`;
       await this.uploadLocks.run(lockName, async () => {

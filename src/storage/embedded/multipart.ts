@@ -72,7 +72,7 @@ export async function readUpload(
 export async function storePart(
   dir: string,
   partNumber: number,
-  body: Buffer,
+  body: Buffer | readonly Buffer[],
   md5Hex: string,
 ): Promise<void> {
   const name = partName(partNumber, md5Hex);

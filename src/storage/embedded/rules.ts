@@ -91,14 +91,21 @@ export function checkPartNumber(partNumber: number): void {
  * Checks `body` against its Content-MD5 (base64 of the 16-byte digest) and returns the hex MD5.
  * InvalidDigest when the header is not base64 of 16 bytes, BadDigest when the body differs.
  */
-export function verifyContentMd5(body: Buffer, contentMd5: string): string {
+export function verifyContentMd5(body: Buffer | readonly Buffer[], contentMd5: string): string {
   const claimed = Buffer.from(contentMd5, 'base64');
   if (!BASE64.test(contentMd5) || contentMd5.length % 4 !== 0 || claimed.length !== 16) {
     throw storageErrorOf('InvalidDigest', 'Content-MD5 is not the base64 of a 16-byte digest');
   }
-  const actual = createHash('md5').update(body).digest();
+  const actual = md5Of(body);
   if (!actual.equals(claimed)) throw storageErrorOf('BadDigest', 'the body does not match its Content-MD5');
   return actual.toString('hex');
+}
+
+/** The MD5 of a body given whole or in chunks (hashed in place: no concatenated copy). */
+export function md5Of(body: Buffer | readonly Buffer[]): Buffer {
+  const hash = createHash('md5');
+  for (const chunk of Buffer.isBuffer(body) ? [body] : body) hash.update(chunk);
+  return hash.digest();
 }
 
 /** An ETag without its surrounding quotes (clients send part ETags either way). */
