@@ -118,6 +118,13 @@ export interface DeviceReader {
    */
   openFile(entry: DeviceEntry): Readable;
   /**
+   * Optional: the whole file in one buffer and one read, without a stream, for files the caller
+   * knows to be small (the loader's single PUTs: a stream per file costs more than reading a
+   * small file). Fails as openFile's stream would (DeviceReadError). The buffer may be a view of
+   * the reader's cache: never write into it.
+   */
+  readWhole?(entry: DeviceEntry): Promise<Buffer>;
+  /**
    * A file directly in the root called `name`: exactly, or ignoring case (DECISIONS §9:
    * SIGNATURE is matched exactly on ext2/ext3, case-insensitively on FAT32 and NTFS).
    */

@@ -75,8 +75,18 @@ export class ExtFileStream extends Readable {
   }
 
   #failure(err: unknown, operation: 'open' | 'read', fallbackOffset: number): DeviceReadError {
-    const offset = err instanceof FileReadFailure ? err.offset : fallbackOffset;
-    const cause = err instanceof FileReadFailure ? err.cause : err;
-    return extFailure(cause, { operation, path: this.#path, offset });
+    return fileFailure(err, operation, this.#path, fallbackOffset);
   }
+}
+
+/** The DeviceReadError of a failure to open or read the file at `path` (offset: where in the file). */
+export function fileFailure(
+  err: unknown,
+  operation: 'open' | 'read',
+  path: string,
+  fallbackOffset: number,
+): DeviceReadError {
+  const offset = err instanceof FileReadFailure ? err.offset : fallbackOffset;
+  const cause = err instanceof FileReadFailure ? err.cause : err;
+  return extFailure(cause, { operation, path, offset });
 }

@@ -117,9 +117,23 @@ export class MetadataCache {
   readonly #spans: LruCache<number, Span>;
   readonly #singles: LruCache<number, Buffer | VolumeReadFailure>;
   readonly #loading = new Map<number, Promise<Span>>();
+  readonly #throughReadAhead: boolean;
 
-  constructor(io: VolumeIo, spanBytes: number, capacity: number) {
+  /**
+   * `throughReadAhead`: spans are read through the volume's read-ahead (VolumeIo.readSmall) and
+   * copied out of it. For metadata that lies among file data (ext2/ext3 indirect blocks sit next
+   * to their file's blocks): the read-ahead that brings the file's data usually holds them
+   * already, where a span of their own would cost a read per file (measured on 20,000 files of
+   * 4-64 KiB: 330 ms of 8.5 s).
+   */
+  constructor(
+    io: VolumeIo,
+    spanBytes: number,
+    capacity: number,
+    options: { throughReadAhead?: boolean } = {},
+  ) {
     this.#io = io;
+    this.#throughReadAhead = options.throughReadAhead ?? false;
     this.#spanBlocks = Math.max(1, Math.floor(spanBytes / io.blockSize));
     this.#spans = new LruCache(capacity);
     this.#singles = new LruCache(Math.max(16, capacity));
@@ -157,7 +171,9 @@ export class MetadataCache {
     const count = Math.min(this.#spanBlocks, this.#io.blockCount - first);
     let span: Span;
     try {
-      span = await this.#io.readBlocks(first, count);
+      span = this.#throughReadAhead
+        ? Buffer.from(await this.#io.readSmall(first * this.#io.blockSize, count * this.#io.blockSize))
+        : await this.#io.readBlocks(first, count);
     } catch (err) {
       if (this.#io.gone) throw err;
       span = 'failed';

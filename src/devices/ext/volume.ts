@@ -3,7 +3,7 @@ import { DeviceReadError, type DeviceEntry, type DeviceReader, type FileSystemKi
 import type { ExtContext } from './context.js';
 import { closedError, listDirectory, statName, type ListedName } from './entries.js';
 import { FileData } from './file-data.js';
-import { ExtFileStream } from './file-stream.js';
+import { ExtFileStream, fileFailure } from './file-stream.js';
 import type { ExtInode } from './inode.js';
 import { listRoot, walkVolume } from './walk.js';
 
@@ -45,6 +45,25 @@ export class ExtVolume implements DeviceReader {
     this.#streams.add(stream);
     stream.once('close', () => this.#streams.delete(stream));
     return stream;
+  }
+
+  /**
+   * See DeviceReader.readWhole: the file's data found as openFile finds it, then read in one go
+   * (holes as zeros); the same errors as openFile's stream.
+   */
+  async readWhole(entry: DeviceEntry): Promise<Buffer> {
+    let data: FileData;
+    try {
+      data = this.#dataOf(entry) ?? (await this.#open(entry));
+    } catch (err) {
+      throw fileFailure(err, 'open', entry.path, 0);
+    }
+    if (data.size === 0) return Buffer.alloc(0);
+    try {
+      return await data.read(0, data.size);
+    } catch (err) {
+      throw fileFailure(err, 'read', entry.path, 0);
+    }
   }
 
   /**

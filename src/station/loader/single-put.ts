@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { bareEtag } from '../../storage/index.js';
 import { ChunkReader, type Piece } from './chunk-reader.js';
 import {
@@ -67,6 +68,12 @@ export async function putSingle(
 
 /** The file's bytes, exactly `src.size` of them (else a ReadError). */
 async function readWhole(ctx: UploadContext, src: ObjectSource): Promise<Piece> {
+  if (src.readAll) {
+    const body = await src.readAll();
+    ctx.progress.read(body.length);
+    if (body.length !== src.size) throw sizeMismatch(src, String(body.length));
+    return { body, md5: createHash('md5').update(body).digest() };
+  }
   const reader = new ChunkReader(src.open(), (count) => ctx.progress.read(count));
   try {
     const piece = await reader.next(src.size);

@@ -36,6 +36,11 @@ export interface ObjectSource {
   readonly size: number;
   open(): Readable;
   /**
+   * The whole file in one read, when the device reader can (DeviceReader.readWhole): single PUTs
+   * use it instead of `open()`, which costs a stream per file.
+   */
+  readAll?(): Promise<Buffer>;
+  /**
    * For multipart uploads, a reader of parts of `partSize` bytes to use instead of `open()`
    * (the import log: one reused buffer, see FilePartReader).
    */

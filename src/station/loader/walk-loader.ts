@@ -99,6 +99,7 @@ export class WalkLoader {
       key: plan.key,
       size: entry.size,
       open: () => reader.openFile(entry),
+      ...(reader.readWhole && { readAll: () => reader.readWhole!(entry) }),
       headersFor: (firstBytes) => headersForContent(plan, firstBytes),
     };
     const journaled = local.checks.journaled.get(entry.path)?.partSize ?? null;

@@ -73,6 +73,29 @@ describe('bad sectors', () => {
     });
   });
 
+  it('read whole, a file with a bad block fails as its stream does, at the exact byte', async () => {
+    const reader = await open(image, [blockRange(physicalBlock(image, 'big.bin', 500))]);
+    const big = await reader.findRootFile('big.bin', { caseInsensitive: false });
+    await expect(reader.readWhole!(big!)).rejects.toMatchObject({
+      code: 'EIO',
+      operation: 'read',
+      path: 'big.bin',
+      scope: 'file',
+      offset: 500 * BLOCK,
+    });
+    const hello = await reader.findRootFile('hello.txt', { caseInsensitive: false });
+    expect((await reader.readWhole!(hello!)).toString()).toBe('hello, world\n');
+  });
+
+  it('a bad indirect block (read through the read-ahead) fails only its file, where it maps', async () => {
+    const indirect = physicalBlock(image, 'big.bin', 12) - 1; // mke2fs puts it right before block 12
+    const reader = await open(image, [blockRange(indirect)]);
+    const view = await viewOf(reader);
+    expect(view.hashes.get('big.bin')).toBe(`error EIO @${12 * BLOCK}`);
+    for (const [path, hash] of clean.hashes)
+      if (path !== 'big.bin') expect(view.hashes.get(path), path).toBe(hash);
+  });
+
   it('a bad directory block fails only that directory (readdir), and the walk goes on', async () => {
     const view = await viewOf(await open(image, [blockRange(physicalBlock(image, 'victim', 0))]));
     const failed = view.entries.filter((e) => e.error);

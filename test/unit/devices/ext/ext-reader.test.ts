@@ -90,6 +90,21 @@ describe('finding and opening files', () => {
     expect(missing.error).toMatchObject({ code: 'ENOENT', operation: 'open', path: 'café/nothing' });
   });
 
+  it('reads whole files without a stream: the same bytes, and the same errors as a stream', async () => {
+    await openFresh();
+    const wholes = await Promise.all(files.map((f) => reader.readWhole!(byPath(f.path))));
+    wholes.forEach((bytes, i) => expect(sha256(bytes), files[i]?.path).toBe(sha256(files[i]!.bytes)));
+    await expect(reader.readWhole!(byPath('emptydir'))).rejects.toMatchObject({
+      code: 'EINVAL',
+      operation: 'open',
+      path: 'emptydir',
+    });
+    const error = new DeviceReadError({ code: 'EIO', operation: 'stat', path: 'hello.txt' });
+    await expect(reader.readWhole!({ ...byPath('hello.txt'), error })).rejects.toBe(error);
+    const made: DeviceEntry = { path: 'café/nothing', type: 'file', size: 8, mtime: new Date(0) };
+    await expect(reader.readWhole!(made)).rejects.toMatchObject({ code: 'ENOENT', operation: 'open' });
+  });
+
   it('streams in chunks of at most 1 MiB and reads files concurrently', async () => {
     await openFresh();
     const big = reader.openFile(byPath('big.bin'));
