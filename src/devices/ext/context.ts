@@ -21,8 +21,8 @@ export const ROOT_INODE = 2;
 const SPAN_BYTES = 64 * 1024;
 /** Inode-table spans kept: 8 MiB, 32,768 inodes of 256 bytes. */
 const INODE_SPANS = 128;
-/** Blocks of descriptors, indirect blocks and extent nodes kept (4 MiB of 4 KiB blocks). */
-const MAP_BLOCKS = 1024;
+/** Spans of descriptors, indirect blocks and extent nodes kept: 4 MiB. */
+const MAP_SPANS = 64;
 /** Sorted directory listings kept, each of at most LISTING_CACHE_NAMES names. */
 const LISTINGS = 8;
 
@@ -62,7 +62,7 @@ async function readSuperblock(source: BlockSource): Promise<ExtSuperblock> {
 export async function openContext(source: BlockSource): Promise<ExtContext> {
   const sb = await readSuperblock(source);
   const io = new VolumeIo(source, sb.blockSize, sb.blockCount);
-  const mapCache = new MetadataCache(io, sb.blockSize, MAP_BLOCKS, { throughReadAhead: true });
+  const mapCache = new MetadataCache(io, SPAN_BYTES, MAP_SPANS, { throughReadAhead: true });
   const groups = new GroupDescriptors(sb, mapCache);
   const inodes = new InodeTable(sb, groups, new MetadataCache(io, SPAN_BYTES, INODE_SPANS));
   let root: ExtInode;

@@ -56,6 +56,19 @@ export class ReadAhead {
     return this.#assemble(position, length);
   }
 
+  /**
+   * The `length` bytes at `position` when one cached block holds them all (a view: never write
+   * into it), else null. Reads nothing.
+   */
+  peek(position: number, length: number): Buffer | null {
+    const index = Math.floor(position / BLOCK_BYTES);
+    const block = this.#blocks.get(index);
+    const start = position - index * BLOCK_BYTES;
+    if (!Buffer.isBuffer(block) || start + length > block.length) return null;
+    this.#served += length;
+    return block.subarray(start, start + length);
+  }
+
   async #assemble(position: number, length: number): Promise<Buffer> {
     const out = Buffer.allocUnsafe(length);
     let done = 0;

@@ -41,6 +41,16 @@ describe('ReadAhead', () => {
     expect(reads).toEqual([[BLOCK, BLOCK]]);
   });
 
+  test('peek gives what a cached block holds, and reads nothing', async () => {
+    const { bytes, reads, ahead } = setup();
+    expect(ahead.peek(BLOCK + 100, 4096)).toBeNull();
+    await ahead.read(BLOCK + 10, 10);
+    reads.length = 0;
+    expectBytes(ahead.peek(BLOCK + 100, 4096)!, bytes.subarray(BLOCK + 100, BLOCK + 4196));
+    expect(ahead.peek(2 * BLOCK - 100, 4096)).toBeNull(); // runs past the cached block
+    expect(reads).toEqual([]);
+  });
+
   test('a small read across two blocks loads both', async () => {
     const { bytes, reads, ahead } = setup();
     expectBytes(await ahead.read(BLOCK - 10, 20), bytes.subarray(BLOCK - 10, BLOCK + 10));
