@@ -1,4 +1,5 @@
 export * from './port.js';
+export { ChunkPool, fileChunks } from './chunk-pool.js';
 export { openBlockSource, sliceBlockSource, deviceGone, type BlockSource } from './block-source.js';
 export { faultySource, type BadRange } from './faulty-source.js';
 export { detectFileSystem, detectVolume, type Detection } from './detect.js';

@@ -1,11 +1,12 @@
 import { constants, promises as fsp } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { Readable } from 'node:stream';
+import { fileChunks } from '../chunk-pool.js';
 import { DeviceReadError } from '../port.js';
 import { fsFailure } from './errors.js';
 
 /** Bytes per chunk pushed downstream (and the stream's highWaterMark). */
-export const CHUNK_BYTES = 1 << 20;
+export const CHUNK_BYTES = fileChunks.chunkBytes;
 
 /**
  * Opens `raw` read-only without touching its atime. O_NOATIME needs ownership or CAP_FOWNER:
@@ -75,7 +76,7 @@ export class PositionalFileStream extends Readable {
   async #readChunk(): Promise<Buffer> {
     const handle = this.#handle;
     if (!handle) return Buffer.alloc(0);
-    const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+    const buffer = fileChunks.take();
     let filled = 0;
     while (filled < CHUNK_BYTES) {
       let bytesRead: number;
@@ -88,7 +89,10 @@ export class PositionalFileStream extends Readable {
       filled += bytesRead;
       this.#position += bytesRead;
     }
-    return filled === CHUNK_BYTES ? buffer : Buffer.from(buffer.subarray(0, filled)); // a copy: frees the rest
+    if (filled === CHUNK_BYTES) return buffer;
+    const last = Buffer.from(buffer.subarray(0, filled)); // a copy: the chunk goes back to the pool
+    fileChunks.give([buffer]);
+    return last;
   }
 
   #finish(): void {

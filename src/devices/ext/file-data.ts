@@ -1,10 +1,11 @@
+import { fileChunks } from '../chunk-pool.js';
 import { ExtCorruption, VolumeReadFailure } from './errors.js';
 import { blockMapperOf, checkSizeFits, hasInlineData, type BlockMapper, type BlockRun } from './file-map.js';
 import type { ExtInode } from './inode.js';
 import { VolumeIo, type MetadataCache } from './volume-io.js';
 
 /** Bytes a file stream reads at once: runs of contiguous blocks are coalesced up to this. */
-export const CHUNK_BYTES = 1024 * 1024;
+export const CHUNK_BYTES = fileChunks.chunkBytes;
 
 /** A read of a file that failed `offset` bytes into it; `cause` says why. */
 export class FileReadFailure extends Error {
@@ -88,7 +89,7 @@ export class FileData {
         throw new FileReadFailure(err, offset + (err instanceof VolumeReadFailure ? err.badByte : 0));
       }
     }
-    const out = Buffer.allocUnsafe(length);
+    const out = length === fileChunks.chunkBytes ? fileChunks.take() : Buffer.allocUnsafe(length);
     for (const piece of pieces) {
       const at = piece.inFile - offset;
       if (piece.position === null) {

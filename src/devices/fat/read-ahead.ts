@@ -1,4 +1,5 @@
 import { deviceGone, type BlockSource } from '../block-source.js';
+import { fileChunks } from '../chunk-pool.js';
 import { LruCache } from './lru-cache.js';
 
 /** Reads at most this long go through the read-ahead blocks; longer ones go straight through. */
@@ -70,7 +71,7 @@ export class ReadAhead {
   }
 
   async #assemble(position: number, length: number): Promise<Buffer> {
-    const out = Buffer.allocUnsafe(length);
+    const out = length === fileChunks.chunkBytes ? fileChunks.take() : Buffer.allocUnsafe(length);
     let done = 0;
     while (done < length) {
       const at = position + done;

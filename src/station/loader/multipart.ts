@@ -1,4 +1,5 @@
 import { CatalogError } from '../../catalog/index.js';
+import { fileChunks } from '../../devices/index.js';
 import { bareEtag, multipartEtag } from '../../storage/index.js';
 import { bodyLength, type ObjectHeaders } from '../../storage/port.js';
 import { ChunkReader } from './chunk-reader.js';
@@ -136,6 +137,7 @@ class MultipartSender {
     try {
       const input = { bucket: ctx.bucket, key: src.key, uploadId: this.uploadId!, partNumber, body };
       const { etag } = await storeCall(ctx, 'UploadPart', src.key, () => ctx.store.uploadPart(input));
+      fileChunks.give(body); // stored: the store answered, so it has read every byte
       return { partNumber, etag };
     } catch (error) {
       this.failure ??= error;

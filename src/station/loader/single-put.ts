@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { fileChunks } from '../../devices/index.js';
 import { bareEtag } from '../../storage/index.js';
 import { ChunkReader, type Piece } from './chunk-reader.js';
 import {
@@ -50,6 +51,7 @@ export async function putSingle(
       const answer = await storeCall(ctx, 'PutObject', src.key, () =>
         ctx.store.putObject({ ...headers, bucket: ctx.bucket, key: src.key, body, contentMd5 }),
       );
+      fileChunks.give([body]); // a file of exactly one chunk, read through a stream
       ctx.budget.release(held);
       held = 0;
       if (answer.etag === null) await verifyStored(ctx, src.key, src.size, md5Hex);

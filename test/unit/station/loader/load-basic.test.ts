@@ -1,3 +1,4 @@
+import { fileChunks } from '../../../../src/devices/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -91,6 +92,8 @@ describe('a load of a FAT32 image', () => {
     // A single PUT is checked by its answer's ETag; a multipart object by a HEAD after completion.
     const headed = new Set(loadCalls.filter((c) => c.op === 'HeadObject').map((c) => c.key));
     expect([...headed].sort()).toEqual(['disk/big/one.bin', 'disk/big/two.bin']);
+    // The 1 MiB chunks of the stored parts went back to the pool, for the next file to read into.
+    expect(fileChunks.kept).toBeGreaterThan(0);
   });
 
   it('uploads the log to logBucket/logPrefix, identical to the local one, and ends the job', async () => {
