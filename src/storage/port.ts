@@ -73,7 +73,8 @@ export interface ObjectHeaders {
 export interface PutObjectInput extends ObjectHeaders {
   bucket: string;
   key: string;
-  body: Buffer;
+  /** Whole or in chunks (sent or written one after the other, never concatenated). */
+  body: Buffer | readonly Buffer[];
   /** base64 MD5 of body. */
   contentMd5: string;
 }

@@ -127,3 +127,10 @@ export class ChunkReader {
     return chunk.subarray(0, max);
   }
 }
+
+/** The first bytes of a body given whole or in chunks, enough to recognise a format (gzip's magic). */
+export function firstBytes(body: Buffer | readonly Buffer[]): Buffer {
+  if (Buffer.isBuffer(body)) return body;
+  const first = body[0] ?? Buffer.alloc(0);
+  return first.length >= 64 ? first : Buffer.concat(body.slice(0, 64)).subarray(0, 64);
+}

@@ -2,7 +2,7 @@ import { CatalogError } from '../../catalog/index.js';
 import { fileChunks } from '../../devices/index.js';
 import { bareEtag, multipartEtag } from '../../storage/index.js';
 import { bodyLength, type ObjectHeaders } from '../../storage/port.js';
-import { ChunkReader } from './chunk-reader.js';
+import { ChunkReader, firstBytes } from './chunk-reader.js';
 import { LoadStopped } from './retry.js';
 import { partCount, partSizeFor } from './settings.js';
 import {
@@ -234,10 +234,4 @@ async function keptFromBefore(
     contentType: headers.contentType ?? '',
     uploaded: false,
   };
-}
-
-/** The first bytes of a part given in chunks, enough to recognise a format (gzip's magic). */
-function firstBytes(chunks: readonly Buffer[]): Buffer {
-  const first = chunks[0] ?? Buffer.alloc(0);
-  return first.length >= 64 ? first : Buffer.concat(chunks.slice(0, 64)).subarray(0, 64);
 }

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { fileChunks } from '../../devices/index.js';
 import { bareEtag } from '../../storage/index.js';
-import { ChunkReader, type Piece } from './chunk-reader.js';
+import { bodyLength } from '../../storage/port.js';
+import { ChunkReader, firstBytes } from './chunk-reader.js';
 import {
   matches,
   mismatch,
@@ -36,7 +37,7 @@ export async function putSingle(
   try {
     const piece = await readWhole(ctx, src).finally(readDone);
     const md5Hex = piece.md5.toString('hex');
-    const headers = src.headersFor(piece.body);
+    const headers = src.headersFor(firstBytes(piece.body));
     const stored = {
       kind: 'stored',
       md5Hex,
@@ -51,7 +52,7 @@ export async function putSingle(
       const answer = await storeCall(ctx, 'PutObject', src.key, () =>
         ctx.store.putObject({ ...headers, bucket: ctx.bucket, key: src.key, body, contentMd5 }),
       );
-      fileChunks.give([body]); // a file of exactly one chunk, read through a stream
+      fileChunks.give(Buffer.isBuffer(body) ? [body] : body); // stored: the store has read every byte
       ctx.budget.release(held);
       held = 0;
       if (answer.etag === null) await verifyStored(ctx, src.key, src.size, md5Hex);
@@ -68,9 +69,20 @@ export async function putSingle(
   }
 }
 
-/** The file's bytes, exactly `src.size` of them (else a ReadError). */
-async function readWhole(ctx: UploadContext, src: ObjectSource): Promise<Piece> {
-  if (src.readAll) {
+/** A whole file read for one PUT: its bytes (in one buffer or the chunks they were read in) and MD5. */
+interface WholeFile {
+  readonly body: Buffer | Buffer[];
+  readonly md5: Buffer;
+}
+
+/**
+ * The file's bytes, exactly `src.size` of them (else a ReadError): in one read when the device
+ * reader can and the file fits a chunk, else as the stream's chunks (pooled 1 MiB chunks for a
+ * larger file, which go back to the pool once stored; one buffer of the file's size would be
+ * garbage for V8 to collect).
+ */
+async function readWhole(ctx: UploadContext, src: ObjectSource): Promise<WholeFile> {
+  if (src.readAll && src.size <= fileChunks.chunkBytes) {
     const body = await src.readAll();
     ctx.progress.read(body.length);
     if (body.length !== src.size) throw sizeMismatch(src, String(body.length));
@@ -78,10 +90,11 @@ async function readWhole(ctx: UploadContext, src: ObjectSource): Promise<Piece> 
   }
   const reader = new ChunkReader(src.open(), (count) => ctx.progress.read(count));
   try {
-    const piece = await reader.next(src.size);
-    if (piece.body.length < src.size) throw sizeMismatch(src, String(piece.body.length));
+    const body = await reader.nextChunks(src.size);
+    const length = bodyLength(body);
+    if (length < src.size) throw sizeMismatch(src, String(length));
     if (!(await reader.atEnd())) throw sizeMismatch(src, `more than ${src.size}`);
-    return piece;
+    return { body, md5: Buffer.from(reader.wholeMd5Hex(), 'hex') };
   } finally {
     await reader.close();
   }

@@ -89,11 +89,12 @@ class EmbeddedStore implements ObjectStore {
       await this.bucketPath(input.bucket);
       checkKey(input.key);
       checkHeaders(input);
-      checkUploadSize(input.body.length);
+      const size = bodyLength(input.body);
+      checkUploadSize(size);
       const etag = `"${verifyContentMd5(input.body, input.contentMd5)}"`;
       const loc = await this.prepare(input.bucket, input.key);
       const temp = await TempFile.holding(loc.dir, input.body);
-      await this.commitPending(input.bucket, loc, temp, newRecord(input.key, input.body.length, etag, input));
+      await this.commitPending(input.bucket, loc, temp, newRecord(input.key, size, etag, input));
       return { etag };
     });
   }

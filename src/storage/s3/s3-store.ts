@@ -88,7 +88,7 @@ class S3Store implements ObjectStore {
   async putObject(input: PutObjectInput): Promise<{ etag: string | null }> {
     checkObjectTarget(input.bucket, input.key);
     checkHeaders(input);
-    checkUploadSize(input.body.length);
+    checkUploadSize(bodyLength(input.body));
     checkDigestForm(input.contentMd5);
     const headers = { ...objectHeaderFields(input), 'content-md5': input.contentMd5 };
     return this.connection.putter.put({ bucket: input.bucket, key: input.key, headers, body: input.body });

@@ -93,9 +93,9 @@ export class FaultyStore implements ObjectStore {
   }
   putObject(input: PutObjectInput): Promise<{ etag: string | null }> {
     return this.run(
-      { op: 'PutObject', key: input.key, bytes: input.body.length },
+      { op: 'PutObject', key: input.key, bytes: bodyLength(input.body) },
       (body) => this.inner.putObject({ ...input, body: body ?? input.body }),
-      input.body,
+      wholeBody(input.body),
     );
   }
   createMultipartUpload(
