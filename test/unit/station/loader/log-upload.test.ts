@@ -7,12 +7,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ImportManifest } from '../../../../src/manifest/index.js';
 import { FilePartReader } from '../../../../src/station/loader/file-part-reader.js';
 import { uploadImportLog } from '../../../../src/station/loader/log-upload.js';
-import { ProgressTracker } from '../../../../src/station/loader/progress.js';
-import { Quota } from '../../../../src/station/loader/quota.js';
-import { loadSettings } from '../../../../src/station/loader/settings.js';
-import type { UploadContext } from '../../../../src/station/loader/upload-context.js';
 import { openEmbeddedStore, type ObjectStore } from '../../../../src/storage/index.js';
 import { FaultyStore } from './faulty-store.js';
+import { uploadContext } from './upload-fixture.js';
 
 // The import log goes up in parts of 8 MiB read into one reused buffer (FilePartReader): these
 // tests check that the stored log is the local one byte for byte, also when parts are retried.
@@ -25,19 +22,7 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-function contextFor(store: ObjectStore): UploadContext {
-  const options = { retry: { attempts: 4, baseMs: 1, maxMs: 2 } } as Parameters<typeof loadSettings>[0];
-  const settings = loadSettings(options);
-  return {
-    store,
-    bucket: 'import',
-    settings,
-    budget: new Quota(settings.maxInFlightBytes),
-    stop: new AbortController().signal,
-    journal: null,
-    progress: new ProgressTracker(() => {}),
-  };
-}
+const contextFor = (store: ObjectStore) => uploadContext(store, 'import');
 
 const manifest = { logBucket: 'logs', logPrefix: 'runs/' } as ImportManifest;
 

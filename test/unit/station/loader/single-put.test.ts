@@ -3,13 +3,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ProgressTracker } from '../../../../src/station/loader/progress.js';
-import { Quota } from '../../../../src/station/loader/quota.js';
-import { loadSettings } from '../../../../src/station/loader/settings.js';
 import { putSingle } from '../../../../src/station/loader/single-put.js';
 import type { ObjectSource, UploadContext } from '../../../../src/station/loader/upload-context.js';
 import { openEmbeddedStore } from '../../../../src/storage/index.js';
 import { FaultyStore } from './faulty-store.js';
+import { uploadContext } from './upload-fixture.js';
 
 // A single PUT reads a small file in one call when the device reader can (DeviceReader.readWhole,
 // the ObjectSource's readAll), instead of opening a stream per file.
@@ -23,18 +21,7 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 async function context(): Promise<{ ctx: UploadContext; store: FaultyStore }> {
   const store = new FaultyStore(await openEmbeddedStore(join(dir, 'objects')));
   await store.createBucket('import');
-  const options = { retry: { attempts: 2, baseMs: 1, maxMs: 2 } } as Parameters<typeof loadSettings>[0];
-  const settings = loadSettings(options);
-  const ctx: UploadContext = {
-    store,
-    bucket: 'import',
-    settings,
-    budget: new Quota(settings.maxInFlightBytes),
-    stop: new AbortController().signal,
-    journal: null,
-    progress: new ProgressTracker(() => {}),
-  };
-  return { ctx, store };
+  return { ctx: uploadContext(store, 'import', 2), store };
 }
 
 function source(bytes: Buffer, size = bytes.length): ObjectSource {
