@@ -118,12 +118,13 @@ export interface DeviceReader {
    */
   openFile(entry: DeviceEntry): Readable;
   /**
-   * Optional: the whole file in one buffer and one read, without a stream, for files the caller
-   * knows to be small (the loader's single PUTs: a stream per file costs more than reading a
-   * small file). Fails as openFile's stream would (DeviceReadError). The buffer may be a view of
-   * the reader's cache: never write into it.
+   * Optional: the whole file without a stream, for files the caller knows to be small (the
+   * loader's single PUTs: a stream per file costs more than reading a small file), as the pieces
+   * it was read in (in order; none for an empty file). Fails as openFile's stream would
+   * (DeviceReadError). A piece may be a view lent by the reader's cache: never write into it,
+   * and give it back with `fileChunks.give` once done (one never given back is only collected).
    */
-  readWhole?(entry: DeviceEntry): Promise<Buffer>;
+  readWhole?(entry: DeviceEntry): Promise<readonly Buffer[]>;
   /**
    * A file directly in the root called `name`: exactly, or ignoring case (DECISIONS §9:
    * SIGNATURE is matched exactly on ext2/ext3, case-insensitively on FAT32 and NTFS).

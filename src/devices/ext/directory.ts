@@ -1,4 +1,5 @@
 import type { EntryType } from '../port.js';
+import { fileChunks } from '../chunk-pool.js';
 import { ExtCorruption } from './errors.js';
 import { CHUNK_BYTES, type FileData } from './file-data.js';
 import { VolumeIo } from './volume-io.js';
@@ -112,6 +113,7 @@ export async function readDirectory(data: FileData, io: VolumeIo, format: DirFor
       for (let at = 0; at < bytes.length; at += io.blockSize) {
         parseDirectoryRegion(bytes, at, at + io.blockSize, format, out);
       }
+      fileChunks.give([bytes]); // the entries hold copies of their names
     }
     logical += run.count;
   }

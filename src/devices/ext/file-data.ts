@@ -90,6 +90,7 @@ export class FileData {
       }
     }
     const out = length === fileChunks.chunkBytes ? fileChunks.take() : Buffer.allocUnsafe(length);
+    const small = length <= VolumeIo.SMALL_READ_BYTES;
     for (const piece of pieces) {
       const at = piece.inFile - offset;
       if (piece.position === null) {
@@ -97,10 +98,54 @@ export class FileData {
         continue;
       }
       try {
-        await this.#io.readInto(out, at, piece.length, piece.position);
+        await this.#readPiece(out, at, piece.length, piece.position, small);
       } catch (err) {
         const bad = err instanceof VolumeReadFailure ? err.badByte : 0;
         throw new FileReadFailure(err, piece.inFile + bad);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Fills out[at, at + length) from the volume at `position`: copied from the read-ahead when it
+   * holds the bytes, or, for a small file (`small`: its pieces lie around one indirect block), read
+   * through it, so that such a file costs no source read of its own; else read straight. A large
+   * file does not load read-ahead blocks for its small pieces: the megabyte around one would be
+   * read twice.
+   */
+  async #readPiece(out: Buffer, at: number, length: number, position: number, small: boolean): Promise<void> {
+    const held =
+      this.#io.peekSmall(position, length) ?? (small ? await this.#io.readSmall(position, length) : null);
+    if (held === null) {
+      await this.#io.readInto(out, at, length, position);
+      return;
+    }
+    held.copy(out, at);
+    fileChunks.give([held]); // copied: the read-ahead may use its block again
+  }
+
+  /**
+   * The whole file as the pieces it lies in. A small file (up to VolumeIo.SMALL_READ_BYTES, whose
+   * blocks may lie around an indirect block) comes as views lent by the read-ahead (holes as
+   * zeros): neither a buffer of its size nor a copy is made, and its borrower gives the views
+   * back (ChunkPool.give) once done. A larger file comes in one buffer, as read() gives it.
+   * Throws FileReadFailure.
+   */
+  async readWhole(): Promise<Buffer[]> {
+    if (this.#inline || this.size > VolumeIo.SMALL_READ_BYTES) return [await this.read(0, this.size)];
+    const pieces = await this.#plan(0, this.size);
+    const out: Buffer[] = [];
+    for (const piece of pieces) {
+      if (piece.position === null) {
+        out.push(Buffer.alloc(piece.length));
+        continue;
+      }
+      try {
+        out.push(await this.#io.readSmall(piece.position, piece.length));
+      } catch (err) {
+        fileChunks.give(out);
+        throw new FileReadFailure(err, piece.inFile + (err instanceof VolumeReadFailure ? err.badByte : 0));
       }
     }
     return out;

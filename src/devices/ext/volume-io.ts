@@ -1,4 +1,5 @@
 import { deviceGone, type BlockSource } from '../block-source.js';
+import { fileChunks } from '../chunk-pool.js';
 import { DeviceReadError } from '../port.js';
 import { LruCache } from '../fat/lru-cache.js';
 import { READ_AHEAD_MAX_READ, ReadAhead } from '../fat/read-ahead.js';
@@ -54,6 +55,11 @@ export class VolumeIo {
   /** The bytes at `position` when the read-ahead holds them already (a view), else null. */
   peekSmall(position: number, length: number): Buffer | null {
     return this.#gone ? null : this.#readAhead.peek(position, length);
+  }
+
+  /** Drops the read-ahead's blocks (on close; see ReadAhead.clear). */
+  clear(): void {
+    this.#readAhead.clear();
   }
 
   /** The device-gone error once seen, else null. */
@@ -181,6 +187,7 @@ export class MetadataCache {
         ? this.#io.peekSmall(first * this.#io.blockSize, count * this.#io.blockSize)
         : null;
       span = held ? Buffer.from(held) : await this.#io.readBlocks(first, count);
+      if (held) fileChunks.give([held]); // copied: the read-ahead may use its block again
     } catch (err) {
       if (this.#io.gone) throw err;
       span = 'failed';

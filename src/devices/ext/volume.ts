@@ -49,18 +49,19 @@ export class ExtVolume implements DeviceReader {
 
   /**
    * See DeviceReader.readWhole: the file's data found as openFile finds it, then read in one go
-   * (holes as zeros); the same errors as openFile's stream.
+   * (holes as zeros; a small file as views of the read-ahead, FileData.readWhole); the same errors
+   * as openFile's stream.
    */
-  async readWhole(entry: DeviceEntry): Promise<Buffer> {
+  async readWhole(entry: DeviceEntry): Promise<Buffer[]> {
     let data: FileData;
     try {
       data = this.#dataOf(entry) ?? (await this.#open(entry));
     } catch (err) {
       throw fileFailure(err, 'open', entry.path, 0);
     }
-    if (data.size === 0) return Buffer.alloc(0);
+    if (data.size === 0) return [];
     try {
-      return await data.read(0, data.size);
+      return await data.readWhole();
     } catch (err) {
       throw fileFailure(err, 'read', entry.path, 0);
     }
@@ -103,6 +104,7 @@ export class ExtVolume implements DeviceReader {
       );
     }
     this.#ctx.listings.clear();
+    this.#ctx.io.clear();
   }
 
   /** The data of a known, readable file entry, without waiting; null when #open must decide. */

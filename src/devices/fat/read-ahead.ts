@@ -30,7 +30,10 @@ type Block = Buffer | { readonly failure: unknown };
  */
 export class ReadAhead {
   readonly #source: BlockSource;
-  readonly #blocks = new LruCache<number, Block>(CACHED_BLOCKS);
+  /** Dropped blocks go back to the pool once the views lent of them are back. */
+  readonly #blocks = new LruCache<number, Block>(CACHED_BLOCKS, (block) => {
+    if (Buffer.isBuffer(block)) fileChunks.retire(block);
+  });
   readonly #loading = new Map<number, Promise<Block>>();
   #loads = 0;
   #served = 0;
@@ -52,7 +55,7 @@ export class ReadAhead {
     const start = position - index * BLOCK_BYTES;
     if (Buffer.isBuffer(block) && start + length <= block.length) {
       this.#served += length;
-      return block.subarray(start, start + length); // a view, as fs streams hand out pool slices
+      return fileChunks.lend(block, start, start + length); // a view, as fs streams hand out pool slices
     }
     return this.#assemble(position, length);
   }
@@ -67,7 +70,12 @@ export class ReadAhead {
     const start = position - index * BLOCK_BYTES;
     if (!Buffer.isBuffer(block) || start + length > block.length) return null;
     this.#served += length;
-    return block.subarray(start, start + length);
+    return fileChunks.lend(block, start, start + length);
+  }
+
+  /** Drops the cached blocks (on close): each returns to the chunk pool once its views are back. */
+  clear(): void {
+    this.#blocks.clear();
   }
 
   async #assemble(position: number, length: number): Promise<Buffer> {
@@ -122,7 +130,8 @@ export class ReadAhead {
 
   async #readBlock(index: number): Promise<Block> {
     const position = index * BLOCK_BYTES;
-    const bytes = Buffer.allocUnsafe(Math.max(0, Math.min(BLOCK_BYTES, this.#source.size - position)));
+    const size = Math.max(0, Math.min(BLOCK_BYTES, this.#source.size - position));
+    const bytes = size === fileChunks.chunkBytes ? fileChunks.take() : Buffer.allocUnsafe(size);
     let block: Block;
     try {
       const got = await this.#source.read(bytes, 0, bytes.length, position);

@@ -163,6 +163,7 @@ export class FatVolume implements DeviceReader {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    this.#parts.readAhead.clear();
     await this.#parts.source.close();
   }
 }

@@ -71,7 +71,7 @@ export async function putSingle(
 
 /** A whole file read for one PUT: its bytes (in one buffer or the chunks they were read in) and MD5. */
 interface WholeFile {
-  readonly body: Buffer | Buffer[];
+  readonly body: Buffer | readonly Buffer[];
   readonly md5: Buffer;
 }
 
@@ -83,10 +83,13 @@ interface WholeFile {
  */
 async function readWhole(ctx: UploadContext, src: ObjectSource): Promise<WholeFile> {
   if (src.readAll && src.size <= fileChunks.chunkBytes) {
-    const body = await src.readAll();
-    ctx.progress.read(body.length);
-    if (body.length !== src.size) throw sizeMismatch(src, String(body.length));
-    return { body, md5: createHash('md5').update(body).digest() };
+    const pieces = await src.readAll();
+    const length = bodyLength(pieces);
+    ctx.progress.read(length);
+    if (length !== src.size) throw sizeMismatch(src, String(length));
+    const md5 = createHash('md5');
+    for (const piece of pieces) md5.update(piece);
+    return { body: pieces.length === 1 ? pieces[0]! : pieces, md5: md5.digest() };
   }
   const reader = new ChunkReader(src.open(), (count) => ctx.progress.read(count));
   try {

@@ -36,10 +36,11 @@ export interface ObjectSource {
   readonly size: number;
   open(): Readable;
   /**
-   * The whole file in one read, when the device reader can (DeviceReader.readWhole): single PUTs
-   * use it instead of `open()`, which costs a stream per file.
+   * The whole file in one read, as the pieces it was read in, when the device reader can
+   * (DeviceReader.readWhole): single PUTs use it instead of `open()`, which costs a stream per
+   * file, and give the pieces back to the pool once stored.
    */
-  readAll?(): Promise<Buffer>;
+  readAll?(): Promise<readonly Buffer[]>;
   /**
    * For multipart uploads, a reader of parts of `partSize` bytes to use instead of `open()`
    * (the import log: one reused buffer, see FilePartReader).

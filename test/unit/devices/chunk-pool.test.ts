@@ -29,4 +29,45 @@ describe('ChunkPool', () => {
     pool.give([pool.take(), pool.take(), pool.take()]);
     expect(pool.kept).toBe(2);
   });
+
+  it('takes a lending chunk back once its owner retired it and every view lent is back', () => {
+    const pool = new ChunkPool(1024, 4);
+    const block = pool.take();
+    const a = pool.lend(block, 0, 100);
+    const b = pool.lend(block, 100, 300);
+    expect(a.buffer).toBe(block.buffer);
+    pool.retire(block);
+    pool.give([a]);
+    expect(pool.kept).toBe(0); // b is still out: the next reader must not overwrite it
+    pool.give([b]);
+    expect(pool.kept).toBe(1);
+    expect(pool.take()).toBe(block);
+
+    const again = pool.take();
+    pool.give([pool.lend(again, 0, 10)]); // all views back, but its owner still keeps it
+    expect(pool.kept).toBe(0);
+    pool.retire(again);
+    expect(pool.kept).toBe(1);
+  });
+
+  it('counts nothing for a piece cut from a view, a view given twice, or the lending chunk itself', () => {
+    const pool = new ChunkPool(1024, 4);
+    const block = pool.take();
+    const view = pool.lend(block, 0, 512);
+    const other = pool.lend(block, 512, 1024);
+    pool.retire(block);
+    pool.give([view.subarray(0, 100), view.subarray(100), block]);
+    pool.give([other, other]);
+    expect(pool.kept).toBe(0); // `view` itself was never given back
+    pool.give([view]);
+    expect(pool.kept).toBe(1);
+  });
+
+  it('retiring a chunk that lent nothing takes it back at once', () => {
+    const pool = new ChunkPool(1024, 4);
+    pool.retire(pool.take());
+    expect(pool.kept).toBe(1);
+    pool.retire(Buffer.allocUnsafe(100)); // not a chunk: left to the garbage collector
+    expect(pool.kept).toBe(1);
+  });
 });

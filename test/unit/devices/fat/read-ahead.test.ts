@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { describe, expect, test } from 'vitest';
 import type { BlockSource } from '../../../../src/devices/block-source.js';
 import { faultySource } from '../../../../src/devices/faulty-source.js';
+import { fileChunks } from '../../../../src/devices/chunk-pool.js';
 import { READ_AHEAD_BLOCK_BYTES, ReadAhead } from '../../../../src/devices/fat/read-ahead.js';
 
 // ReadAhead over an in-memory source that records what it is asked for.
@@ -92,5 +93,39 @@ describe('ReadAhead', () => {
     const { bytes, ahead } = setup(BLOCK + 1000);
     expectBytes(await ahead.read(BLOCK + 900, 500), bytes.subarray(BLOCK + 900));
     expect(await ahead.read(BLOCK + 1000, 10)).toHaveLength(0);
+  });
+
+  test('dropped blocks go back to the chunk pool once their views are given back', async () => {
+    const { bytes, ahead } = setup(16 * BLOCK);
+    while (fileChunks.kept > 0) fileChunks.take(); // what earlier tests left there
+    const views = [];
+    for (let i = 0; i < 10; i++) {
+      await ahead.read(i * BLOCK, 10); // loads the block (a first read is a copy)
+      views.push(await ahead.read(i * BLOCK + 10, 100)); // a view of it; 8 blocks are kept
+    }
+    expect(fileChunks.kept).toBe(0); // blocks 0 and 1 were dropped, but their views are out
+    const dropped = [views[0]!.buffer, views[1]!.buffer];
+    fileChunks.give(views);
+    expect(fileChunks.kept).toBe(2);
+    await ahead.read(12 * BLOCK, 10); // block 12 is loaded into a chunk given back (block 2 drops)
+    const reused = await ahead.read(12 * BLOCK + 10, 100);
+    expect(dropped).toContain(reused.buffer);
+    expectBytes(reused, bytes.subarray(12 * BLOCK + 10, 12 * BLOCK + 110));
+    fileChunks.give([reused]);
+  });
+
+  test('a view kept while its block is dropped and others are loaded keeps its bytes', async () => {
+    const { bytes, ahead } = setup(32 * BLOCK);
+    await ahead.read(0, 10);
+    const kept = await ahead.read(100, 4096);
+    const peeked = ahead.peek(8192, 512)!;
+    for (let i = 1; i < 30; i++) {
+      await ahead.read(i * BLOCK, 10);
+      fileChunks.give([await ahead.read(i * BLOCK + 10, 100)]);
+    }
+    expect(kept.buffer).not.toBe((await ahead.read(29 * BLOCK + 10, 10)).buffer); // its block is not reused
+    expectBytes(kept, bytes.subarray(100, 4196));
+    expectBytes(peeked, bytes.subarray(8192, 8704));
+    fileChunks.give([kept, peeked]);
   });
 });

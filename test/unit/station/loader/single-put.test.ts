@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { fileChunks } from '../../../../src/devices/chunk-pool.js';
 import { putSingle } from '../../../../src/station/loader/single-put.js';
 import type { ObjectSource, UploadContext } from '../../../../src/station/loader/upload-context.js';
 import { openEmbeddedStore } from '../../../../src/storage/index.js';
@@ -24,7 +25,7 @@ async function context(): Promise<{ ctx: UploadContext; store: FaultyStore }> {
   return { ctx: uploadContext(store, 'import', 2), store };
 }
 
-function source(bytes: Buffer, size = bytes.length): ObjectSource {
+function source(bytes: Buffer, size = bytes.length, pieces?: Buffer[]): ObjectSource {
   return {
     path: 'dir/file.txt',
     key: 'dir/file.txt',
@@ -32,7 +33,7 @@ function source(bytes: Buffer, size = bytes.length): ObjectSource {
     open: () => {
       throw new Error('a file read whole must not open a stream');
     },
-    readAll: async () => bytes,
+    readAll: async () => pieces ?? [bytes.subarray(0, 3), bytes.subarray(3)],
     headersFor: () => ({ contentType: 'text/plain' }),
   };
 }
@@ -54,5 +55,32 @@ describe('putSingle with readAll', () => {
     const outcome = await putSingle(ctx, source(Buffer.from('short'), 9), false, () => {});
     expect(outcome).toMatchObject({ kind: 'unreadable', error: { code: 'ESIZE', path: 'dir/file.txt' } });
     expect(store.count('PutObject')).toBe(0);
+  });
+
+  it('gives the pieces back once stored: views lent by a read-ahead block let it return to the pool', async () => {
+    const { ctx, store } = await context();
+    while (fileChunks.kept > 0) fileChunks.take();
+    const block = fileChunks.take();
+    block.write('hello, world\n', 1000);
+    const pieces = [fileChunks.lend(block, 1000, 1006), fileChunks.lend(block, 1006, 1013)];
+    fileChunks.retire(block); // the read-ahead dropped it while the file was being sent
+    const outcome = await putSingle(ctx, source(Buffer.from('hello, world\n'), 13, pieces), false, () => {});
+    expect(outcome).toMatchObject({ kind: 'stored', bytes: 13 });
+    expect(fileChunks.kept).toBe(1);
+    expect(fileChunks.take()).toBe(block);
+    expect(store.count('PutObject')).toBe(1);
+  });
+
+  it('a PUT that fails keeps its pieces: their block never returns to the pool', async () => {
+    const { ctx, store } = await context();
+    while (fileChunks.kept > 0) fileChunks.take();
+    const block = fileChunks.take();
+    block.write('hello, world\n', 0);
+    const pieces = [fileChunks.lend(block, 0, 13)];
+    fileChunks.retire(block);
+    store.inject('deny', (c) => c.op === 'PutObject');
+    const outcome = await putSingle(ctx, source(Buffer.from('hello, world\n'), 13, pieces), false, () => {});
+    expect(outcome.kind).not.toBe('stored');
+    expect(fileChunks.kept).toBe(0);
   });
 });
