@@ -104,6 +104,38 @@ export class ChunkPool {
   }
 }
 
+/**
+ * Places for small reads, cut one after the other from pooled chunks: each is a view lent of the
+ * current chunk (given back with `pool.give` once done); a chunk is retired when the next place
+ * does not fit, and returns to the pool when its last view is back. So reading many small files
+ * makes no buffer per file for V8 to collect.
+ */
+export class ChunkSlab {
+  #chunk: Buffer | null = null;
+  #used = 0;
+
+  constructor(private readonly pool: ChunkPool) {}
+
+  /** A view of `length` bytes (at most a chunk) to fill; old bytes in it. */
+  place(length: number): Buffer {
+    if (length > this.pool.chunkBytes) throw new RangeError(`${length} bytes do not fit a chunk`);
+    if (this.#chunk === null || this.#used + length > this.#chunk.length) {
+      this.drop();
+      this.#chunk = this.pool.take();
+    }
+    const view = this.pool.lend(this.#chunk, this.#used, this.#used + length);
+    this.#used += length;
+    return view;
+  }
+
+  /** Retires the current chunk (on close). */
+  drop(): void {
+    if (this.#chunk !== null) this.pool.retire(this.#chunk);
+    this.#chunk = null;
+    this.#used = 0;
+  }
+}
+
 /** A chunk lending views: how many are out, and whether its owner still keeps it. */
 interface Lending {
   readonly chunk: Buffer;

@@ -1,8 +1,9 @@
 import { promises as fsp } from 'node:fs';
 import type { Readable } from 'node:stream';
+import { ChunkSlab, fileChunks } from '../chunk-pool.js';
 import { DeviceReadError, type DeviceEntry, type DeviceReader, type FileSystemKind } from '../port.js';
 import { errnoCode } from './errors.js';
-import { PositionalFileStream } from './file-stream.js';
+import { PositionalFileStream, readWholeFile } from './file-stream.js';
 import { describeName, listRoot, walkTree, type WalkedEntry } from './walk.js';
 
 /** How a directory volume is presented. */
@@ -25,6 +26,8 @@ class DirectoryVolume implements DeviceReader {
   /** The bytes path of every entry handed out, so that names that are not UTF-8 still open. */
   readonly #rawPaths = new WeakMap<DeviceEntry, Buffer>();
   readonly #streams = new Set<Readable>();
+  /** Where small files read whole are put. */
+  readonly #slab = new ChunkSlab(fileChunks);
   #closing: Promise<void> | null = null;
 
   constructor(root: string, options: DirectoryVolumeOptions) {
@@ -41,9 +44,23 @@ class DirectoryVolume implements DeviceReader {
     }
   }
 
+  /**
+   * See DeviceReader.readWhole: a file of at most a chunk in one open and one read, into a place
+   * cut from a pooled chunk (ChunkSlab); the same errors as openFile's stream.
+   */
+  async readWhole(entry: DeviceEntry): Promise<Buffer[]> {
+    if (this.#closing) throw this.#closedError(entry.path);
+    if (entry.error) throw entry.error;
+    if (entry.size <= fileChunks.chunkBytes) {
+      return readWholeFile(this.#rawOf(entry), entry.path, entry.size, this.#slab);
+    }
+    const chunks: Buffer[] = [];
+    for await (const chunk of this.openFile(entry)) chunks.push(chunk as Buffer);
+    return chunks;
+  }
+
   openFile(entry: DeviceEntry): Readable {
-    const raw = this.#rawPaths.get(entry) ?? Buffer.from(`${this.#root.toString()}/${entry.path}`);
-    const stream = new PositionalFileStream(raw, entry.path, entry.size);
+    const stream = new PositionalFileStream(this.#rawOf(entry), entry.path, entry.size);
     if (this.#closing) return stream.destroy(this.#closedError(entry.path));
     this.#streams.add(stream);
     stream.once('close', () => this.#streams.delete(stream));
@@ -77,6 +94,7 @@ class DirectoryVolume implements DeviceReader {
       (stream) => new Promise<void>((resolve) => (stream.closed ? resolve() : stream.once('close', resolve))),
     );
     for (const stream of this.#streams) stream.destroy();
+    this.#slab.drop();
     await Promise.all(closed);
     await this.#onClose?.();
   }
@@ -90,6 +108,10 @@ class DirectoryVolume implements DeviceReader {
       scope: 'device',
       message: `read ${path}: the volume reader is closed`,
     });
+  }
+
+  #rawOf(entry: DeviceEntry): Buffer {
+    return this.#rawPaths.get(entry) ?? Buffer.from(`${this.#root.toString()}/${entry.path}`);
   }
 
   #remember({ entry, raw }: WalkedEntry): DeviceEntry {

@@ -1,7 +1,7 @@
 import { constants, promises as fsp } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { Readable } from 'node:stream';
-import { fileChunks } from '../chunk-pool.js';
+import { fileChunks, type ChunkSlab } from '../chunk-pool.js';
 import { DeviceReadError } from '../port.js';
 import { fsFailure } from './errors.js';
 
@@ -110,4 +110,59 @@ export class PositionalFileStream extends Readable {
       }),
     );
   }
+}
+
+/**
+ * A small file (at most a chunk) read whole without a stream (DeviceReader.readWhole): its bytes
+ * in a place cut from `slab`, read with one preadv that also asks for one byte more, so a file
+ * that grew since the walk is seen (it comes back longer than `size`, which the loader refuses as
+ * it refuses a stream that gives more). Short reads are looped on as in the stream; the errors are
+ * the stream's.
+ */
+export async function readWholeFile(
+  raw: Buffer,
+  path: string,
+  size: number,
+  slab: ChunkSlab,
+): Promise<Buffer[]> {
+  let handle: FileHandle;
+  try {
+    handle = await openNoAtime(raw);
+  } catch (err) {
+    throw fsFailure(err, 'open', path);
+  }
+  try {
+    const bytes = slab.place(size);
+    const probe = Buffer.allocUnsafe(1);
+    let filled = await readAt(handle, [bytes, probe], 0, path);
+    if (filled === size) return [bytes]; // all of it, and nothing after it
+    if (filled > size) return [bytes, probe]; // the file grew since the walk
+    while (filled < size) {
+      const got = await readAt(handle, [bytes.subarray(filled)], filled, path);
+      if (got === 0) throw endedEarly(path, filled, size);
+      filled += got;
+    }
+    filled += await readAt(handle, [probe], size, path);
+    return filled > size ? [bytes, probe] : [bytes];
+  } finally {
+    await handle.close().catch(() => undefined);
+  }
+}
+
+async function readAt(handle: FileHandle, into: Buffer[], position: number, path: string): Promise<number> {
+  try {
+    return (await handle.readv(into, position)).bytesRead;
+  } catch (err) {
+    throw fsFailure(err, 'read', path, position);
+  }
+}
+
+function endedEarly(path: string, at: number, size: number): DeviceReadError {
+  return new DeviceReadError({
+    code: 'EIO',
+    operation: 'read',
+    path,
+    offset: at,
+    message: `read ${path} failed: the file ended at byte ${at} of ${size}`,
+  });
 }

@@ -3,6 +3,7 @@ import { mkdir, mkdtemp, rm, symlink, truncate, utimes, writeFile } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fileChunks } from '../../../../src/devices/chunk-pool.js';
 import { openDirectoryVolume } from '../../../../src/devices/directory/index.js';
 import { DeviceReadError } from '../../../../src/devices/port.js';
 import { collect, hashStream, sha256Of as sha } from './reader-harness.js';
@@ -116,6 +117,57 @@ describe('openDirectoryVolume: openFile', () => {
     });
     await rm(join(root, 'shrinks'));
     await reader.close();
+  });
+});
+
+describe('openDirectoryVolume: readWhole', () => {
+  it('gives the same bytes as the stream, small files in places of one pooled chunk', async () => {
+    const reader = await openDirectoryVolume(root, { fileSystem: 'ext2' });
+    const entries = await collect(reader);
+    const file = (path: string) => entries.find((e) => e.path === path)!;
+    const whole = async (path: string) => {
+      const pieces = await reader.readWhole!(file(path));
+      const bytes = Buffer.concat(pieces);
+      fileChunks.give(pieces);
+      return bytes;
+    };
+    expect((await whole('bad\uFFFD.txt')).toString()).toBe('not utf-8');
+    expect((await whole('empty.txt')).length).toBe(0);
+    expect(sha(await whole('big.bin'))).toBe(sha(BIG)); // larger than a chunk: the stream's chunks
+    const [a] = await reader.readWhole!(file('dir/a.txt'));
+    const [b] = await reader.readWhole!(file('dir/b.txt'));
+    expect([a!.toString(), b!.toString()]).toEqual(['a', 'b']);
+    expect(a!.buffer === b!.buffer).toBe(true);
+    expect(a!.buffer.byteLength).toBe(fileChunks.chunkBytes);
+    await reader.close(); // retires the chunk: back in the pool once both views are
+    while (fileChunks.kept > 0) fileChunks.take();
+    fileChunks.give([a!]);
+    expect(fileChunks.kept).toBe(0);
+    fileChunks.give([b!]);
+    expect(fileChunks.take().buffer === a!.buffer).toBe(true);
+  });
+
+  it('fails as the stream does; a file that grew since the walk comes back longer', async () => {
+    const reader = await openDirectoryVolume(root, { fileSystem: 'ext2' });
+    const missing = { path: 'no/such/file', type: 'file', size: 1, mtime: new Date(0) } as const;
+    await expect(reader.readWhole!(missing)).rejects.toMatchObject({ code: 'ENOENT', operation: 'open' });
+    await writeFile(join(root, 'changes'), Buffer.alloc(5000, 1));
+    const listed = (await collect(reader)).find((e) => e.path === 'changes')!;
+    await truncate(join(root, 'changes'), 1000);
+    await expect(reader.readWhole!(listed)).rejects.toMatchObject({
+      code: 'EIO',
+      operation: 'read',
+      path: 'changes',
+      offset: 1000,
+    });
+    await writeFile(join(root, 'changes'), Buffer.alloc(6000, 2));
+    const grown = await reader.readWhole!(listed);
+    expect(grown.reduce((sum, piece) => sum + piece.length, 0)).toBe(5001);
+    const error = new DeviceReadError({ code: 'EIO', operation: 'stat', path: 'changes' });
+    await expect(reader.readWhole!({ ...listed, error })).rejects.toBe(error);
+    await rm(join(root, 'changes'));
+    await reader.close();
+    await expect(reader.readWhole!(listed)).rejects.toMatchObject({ code: 'ECLOSED' });
   });
 });
 
