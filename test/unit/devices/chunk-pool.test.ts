@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ChunkPool } from '../../../src/devices/chunk-pool.js';
+import { ChunkPool, ChunkSlab } from '../../../src/devices/chunk-pool.js';
 
 describe('ChunkPool', () => {
   it('hands out chunks of its size and takes back whole ones, to hand them out again', () => {
@@ -69,5 +69,34 @@ describe('ChunkPool', () => {
     expect(pool.kept).toBe(1);
     pool.retire(Buffer.allocUnsafe(100)); // not a chunk: left to the garbage collector
     expect(pool.kept).toBe(1);
+  });
+});
+
+describe('ChunkSlab', () => {
+  it('cuts places one after the other from a chunk, and takes the next chunk when one does not fit', () => {
+    const pool = new ChunkPool(1024, 4);
+    const slab = new ChunkSlab(pool);
+    const a = slab.place(600);
+    const b = slab.place(424);
+    const c = slab.place(100);
+    expect([a.length, b.length, c.length]).toEqual([600, 424, 100]);
+    expect(b.buffer).toBe(a.buffer);
+    expect(b.byteOffset).toBe(600);
+    expect(c.buffer).not.toBe(a.buffer);
+    expect(() => slab.place(1025)).toThrow(RangeError);
+  });
+
+  it('a full chunk returns to the pool once every place cut from it is given back', () => {
+    const pool = new ChunkPool(1024, 4);
+    const slab = new ChunkSlab(pool);
+    const first = [slab.place(512), slab.place(512)];
+    const next = slab.place(10); // the first chunk is retired
+    pool.give([first[0]!]);
+    expect(pool.kept).toBe(0);
+    pool.give([first[1]!]);
+    expect(pool.kept).toBe(1);
+    slab.drop();
+    pool.give([next]);
+    expect(pool.kept).toBe(2);
   });
 });
