@@ -83,6 +83,28 @@ const QUICK: SetSizes = {
 };
 const FLAGS = new Set(['--quick', '--keep-buckets', '--tune']);
 
+/** What `npm run bench -- --help` prints (bench/README.md says more). */
+export const LOAD_USAGE = `npm run bench -- [options]   the loader against rclone, aws and s3cmd (issue 7)
+
+  --quick                 small sets, under 3 minutes
+  --sets A,B,C,D          data sets (default: A,B,C,D; quick: A,B,D)
+  --tools LIST            ${TOOL_NAMES.join(',')}
+  --targets LIST          ${TARGET_NAMES.join(',')}
+  --store-devices LIST    Longshore's devices for the embedded store and the sink: ${DEVICE_NAMES.join(',')}
+  --rounds N              rounds, tools taking turns (default 3)
+  --work DIR              where the sets are built and kept between runs
+  --results DIR           where the results go (default bench/results)
+  --rgw-dir DIR           the Ceph gateway's folder (default /var/tmp/longshore-rgw)
+  --label TEXT            a label for the results
+  --seed N                the data sets' seed (default 7)
+  --longshore-concurrency N  station load --concurrency
+  --cpu-prof DIR          Longshore's loads under node --cpu-prof
+  --quiet-wait S          wait up to S seconds for an idle machine before each run (default 20)
+  --keep-buckets          keep every run's bucket
+  --tune                  try peer tunings instead of the bench
+  --help                  this text
+`;
+
 function valueAfter(argv: readonly string[], index: number, flag: string): string {
   const value = argv[index + 1];
   if (value === undefined || value.startsWith('--')) throw new Error(`${flag} needs a value`);

@@ -12,7 +12,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { onPath, runCommand } from '../devices/shell.js';
 import { buildDataSet, type DataSet } from './datasets.js';
-import { parseLoadOptions, type LoadBenchOptions } from './options.js';
+import { LOAD_USAGE, parseLoadOptions, type LoadBenchOptions } from './options.js';
 import { describeTuning, PEER_TUNING, writePeerConfigs } from './peers.js';
 import { computeRatios, ratiosLine, summariseRuns } from './report.js';
 import { fileStamp, formatReport, writeResults } from './results.js';
@@ -150,6 +150,10 @@ async function tune(options: LoadBenchOptions, context: SeriesContext, startedAt
 }
 
 async function main(): Promise<void> {
+  if (process.argv.includes('--help') || process.argv.includes('-h')) {
+    process.stdout.write(LOAD_USAGE);
+    return;
+  }
   const options = parseLoadOptions(process.argv.slice(2), ROOT);
   // Each station gets its storage target from the bench, never from the caller's environment.
   for (const name of Object.keys(process.env)) if (name.startsWith('LONGSHORE_S3_')) delete process.env[name];
