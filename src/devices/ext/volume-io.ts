@@ -31,7 +31,9 @@ export class VolumeIo {
   /**
    * `length` bytes at `position` (at most SMALL_READ_BYTES) through a read-ahead of the blocks
    * around them, so that neighbouring small files and directories cost one source read between
-   * them. The result may be a view of a cached block: never write into it. Throws as readInto.
+   * them. The result may be a view lent by a cached block (ChunkPool.lend): never write into it,
+   * and give it back with `fileChunks.give` once done with it (a view kept keeps the block out of
+   * the pool). Throws as readInto.
    */
   async readSmall(position: number, length: number): Promise<Buffer> {
     if (this.#gone) throw new VolumeReadFailure(this.#gone, position, length);
@@ -52,7 +54,10 @@ export class VolumeIo {
     return bytes;
   }
 
-  /** The bytes at `position` when the read-ahead holds them already (a view), else null. */
+  /**
+   * The bytes at `position` when the read-ahead holds them already (a view lent, as readSmall's),
+   * else null.
+   */
   peekSmall(position: number, length: number): Buffer | null {
     return this.#gone ? null : this.#readAhead.peek(position, length);
   }

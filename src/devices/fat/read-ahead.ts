@@ -45,7 +45,8 @@ export class ReadAhead {
 
   /**
    * The `length` bytes at `position`; fewer only at the end of the source. A read inside one
-   * cached block is a view of it (callers must not write into it); otherwise a new buffer takes
+   * cached block is a view lent of it (never write into it; give it back with fileChunks.give
+   * once done, so the block can return to the pool when dropped); otherwise a new buffer takes
    * what cached blocks hold, a small remainder loads its block, the rest comes straight from
    * the source.
    */
