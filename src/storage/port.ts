@@ -12,6 +12,11 @@ import type { Readable } from 'node:stream';
 export interface ObjectStore {
   /** Human name for messages and logs: `embedded store <dir>` or `S3 http://host:port`. */
   readonly name: string;
+  /**
+   * How many uploads at once suit this store, when it knows better than a loader's default (the
+   * embedded store: its puts wait for flushes shared by every put in flight).
+   */
+  readonly uploadConcurrency?: number;
 
   /** Creates a bucket, or adopts an existing one this store's credentials own. InvalidBucketName, BucketAlreadyExists. */
   createBucket(bucket: string): Promise<void>;

@@ -1,4 +1,5 @@
-import { mkdir, stat } from 'node:fs/promises';
+import { statSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { CatalogError } from '../../catalog/index.js';
@@ -13,7 +14,8 @@ import type {
   UploadPartInput,
 } from '../port.js';
 import { bodyLength } from '../port.js';
-import { errnoOf, syncDir, TempFile, unlessMissing, type PendingBytes } from './durable-files.js';
+import { errnoOf, syncDir, TempFile, unlessMissingSync, type PendingBytes } from './durable-files.js';
+import { FileSystemFlusher, GroupFlush } from './group-flush.js';
 import { KeyedLock } from './keyed-lock.js';
 import { bucketDir, uploadDir } from './layout.js';
 import { BucketListing } from './listing.js';
@@ -41,17 +43,37 @@ import {
 } from './rules.js';
 import { newRecord, pickHeaders, toStored, type ObjectRecord } from './sidecar.js';
 
+/** How the store makes new objects durable. */
+export interface EmbeddedStoreOptions {
+  /**
+   * 'group' (the default on Linux): puts in flight share flushes of the whole file system
+   * (group-flush.ts); 'each': every object is fsynced on its own (the default elsewhere).
+   */
+  durability?: 'group' | 'each';
+}
+
 /**
  * Opens (creating it if needed) the embedded bucket store in `root` (by default
  * `<data-dir>/objects`), after removing what a crash may have left there (temporary files, bytes no
  * sidecar names). One process owns a root at a time. Fs errors if `root` cannot be created or read.
  */
-export async function openEmbeddedStore(root: string): Promise<ObjectStore> {
+export async function openEmbeddedStore(
+  root: string,
+  options: EmbeddedStoreOptions = {},
+): Promise<ObjectStore> {
   const absolute = resolve(root);
   await mkdir(absolute, { recursive: true });
   await sweepStore(absolute);
-  return new EmbeddedStore(absolute);
+  const durability = options.durability ?? (process.platform === 'linux' ? 'group' : 'each');
+  return new EmbeddedStore(absolute, durability === 'group' ? new FileSystemFlusher(absolute) : null);
 }
+
+/**
+ * Uploads at once that suit group flushes: each put waits for two flushes (about 2-4 ms each),
+ * so more in flight share each one. 20,000 puts of 4-64 KiB here: 32 at once 3,300 puts/s alone,
+ * but 1,426 files/s in a station load against 1,746 with 128.
+ */
+const GROUP_UPLOAD_CONCURRENCY = 128;
 
 async function guarded<T>(work: () => Promise<T>): Promise<T> {
   try {
@@ -68,8 +90,16 @@ class EmbeddedStore implements ObjectStore {
   private readonly uploadLocks = new KeyedLock();
   private readonly listings = new Map<string, BucketListing>();
 
-  constructor(private readonly root: string) {
+  private readonly group: GroupFlush | null;
+  readonly uploadConcurrency?: number;
+
+  constructor(
+    private readonly root: string,
+    private readonly flusher: FileSystemFlusher | null,
+  ) {
     this.name = `embedded store ${root}`;
+    this.group = flusher === null ? null : new GroupFlush(flusher.flushOnce);
+    if (this.group !== null) this.uploadConcurrency = GROUP_UPLOAD_CONCURRENCY;
   }
 
   createBucket(bucket: string): Promise<void> {
@@ -206,13 +236,14 @@ class EmbeddedStore implements ObjectStore {
 
   async close(): Promise<void> {
     this.listings.clear();
+    this.flusher?.close();
   }
 
   /** The bucket's folder. InvalidBucketName, NoSuchBucket. */
   private async bucketPath(bucket: string): Promise<string> {
     checkBucketName(bucket);
     const path = bucketDir(this.root, bucket);
-    const info = await unlessMissing(stat(path));
+    const info = unlessMissingSync(() => statSync(path));
     if (info === null || !info.isDirectory())
       throw storageErrorOf('NoSuchBucket', `bucket ${bucket} does not exist`);
     return path;
@@ -278,7 +309,7 @@ class EmbeddedStore implements ObjectStore {
     record: ObjectRecord,
   ): Promise<void> {
     try {
-      await this.keyLocks.run(`${bucket}/${loc.hash}`, () => commitObject(loc, pending, record));
+      await this.keyLocks.run(`${bucket}/${loc.hash}`, () => commitObject(loc, pending, record, this.group));
     } catch (error) {
       await pending.discard();
       throw error;

@@ -1,6 +1,15 @@
-import { mkdir, rename, rm, type FileHandle } from 'node:fs/promises';
+import { mkdirSync } from 'node:fs';
+import { rename, rm, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { syncDir, tempPath, unlessMissing, writeDurable, type PendingBytes } from './durable-files.js';
+import {
+  syncDir,
+  tempPath,
+  TempFile,
+  unlessMissing,
+  writeDurable,
+  type PendingBytes,
+} from './durable-files.js';
+import type { GroupFlush } from './group-flush.js';
 import { bucketDir, dataName, fanoutDir, keyHash, sidecarName } from './layout.js';
 import { closeAll, isInTheWay, openBytes, storedSize } from './object-bytes.js';
 import { bareEtag } from './rules.js';
@@ -35,7 +44,7 @@ function dataPath(loc: ObjectLocation, record: ObjectRecord): string {
 
 /** Creates the fan-out folder if needed, making its creation durable. */
 export async function ensureFanout(root: string, bucket: string, loc: ObjectLocation): Promise<void> {
-  const created = await mkdir(loc.dir, { recursive: true });
+  const created = mkdirSync(loc.dir, { recursive: true });
   if (created !== undefined) await syncDir(bucketDir(root, bucket));
 }
 
@@ -79,28 +88,74 @@ async function sidecarMoved(loc: ObjectLocation, seen: ObjectRecord): Promise<bo
 /**
  * Moves the finished bytes `pending` (a temporary file or folder) into place as the object
  * described by `record`, then commits the sidecar and removes the bytes of the object it replaced
- * (a folder recursively). Caller holds the key lock.
+ * (a folder recursively). A key with no object is committed with the group's flushes (see
+ * commitNewObject); without a group, or over an object, fsync by fsync. Caller holds the key lock.
  */
 export async function commitObject(
   loc: ObjectLocation,
   pending: PendingBytes,
   record: ObjectRecord,
+  group: GroupFlush | null,
 ): Promise<void> {
   const previous = await readRecord(loc.dir, loc.hash);
-  const sameBytes = previous !== null && bareEtag(previous.etag) === bareEtag(record.etag);
-  await placeBytes(loc, pending, record, sameBytes);
-  await writeDurable(join(loc.dir, sidecarName(loc.hash)), serializeRecord(record));
-  if (previous !== null && !sameBytes) {
-    await rm(dataPath(loc, previous), { recursive: true, force: true });
+  if (previous === null) {
+    await commitNewObject(loc, pending, record, group);
+    return;
   }
+  const sameBytes = bareEtag(previous.etag) === bareEtag(record.etag);
+  await pending.seal();
+  await placeBytes(loc, pending, record, sameBytes);
+  // The bytes are durable under their name before a sidecar names them: the old object stays whole.
+  await syncDir(loc.dir);
+  await writeDurable(join(loc.dir, sidecarName(loc.hash)), serializeRecord(record));
+  if (!sameBytes) await rm(dataPath(loc, previous), { recursive: true, force: true });
 }
 
 /**
- * Renames `pending` to the data name. A file replaces a file of that name in one step; a folder
- * cannot replace a folder that has files, so: when the current object has these very bytes (same
- * ETag) and they are whole, they stay and `pending` is discarded; anything else there is a leftover
- * no sidecar names whole, which is moved aside (a temporary name the sweep removes after a crash),
- * replaced, and removed.
+ * A key with no object: there is no old object to keep whole, only the order to keep. The bytes
+ * and the sidecar are written under temporary names and made durable, then renamed into place
+ * (bytes first) and the names made durable, before the put is acknowledged. With a group, each of
+ * the two steps is one flush of the file system shared with every put in flight; without one, the
+ * two files are fsynced side by side and the folder once. A crash before the end leaves temporary
+ * files, or bytes that no sidecar names: the sweep removes both and readers see no object.
+ */
+async function commitNewObject(
+  loc: ObjectLocation,
+  pending: PendingBytes,
+  record: ObjectRecord,
+  group: GroupFlush | null,
+): Promise<void> {
+  const sidecar = await TempFile.holding(loc.dir, serializeRecord(record));
+  try {
+    if (group === null) {
+      await sealBoth(pending, sidecar);
+    } else {
+      pending.finish();
+      sidecar.finish();
+      await group.flush();
+    }
+    await placeBytes(loc, pending, record, false);
+    await sidecar.place(join(loc.dir, sidecarName(loc.hash)));
+    await (group === null ? syncDir(loc.dir) : group.flush());
+  } catch (error) {
+    await sidecar.discard();
+    throw error;
+  }
+}
+
+/** fsyncs two pending writes side by side; throws the first failure once both have ended. */
+async function sealBoth(first: PendingBytes, second: PendingBytes): Promise<void> {
+  const sealed = await Promise.allSettled([first.seal(), second.seal()]);
+  const failed = sealed.find((outcome) => outcome.status === 'rejected');
+  if (failed !== undefined) throw failed.reason;
+}
+
+/**
+ * Renames the sealed `pending` to the data name. A file replaces a file of that name in one step;
+ * a folder cannot replace a folder that has files, so: when the current object has these very
+ * bytes (same ETag) and they are whole, they stay and `pending` is discarded; anything else there
+ * is a leftover no sidecar names whole, which is moved aside (a temporary name the sweep removes
+ * after a crash), replaced, and removed once the folder is synced.
  */
 async function placeBytes(
   loc: ObjectLocation,
@@ -110,7 +165,7 @@ async function placeBytes(
 ): Promise<void> {
   const target = dataPath(loc, record);
   try {
-    await pending.commit(target);
+    await pending.place(target);
     return;
   } catch (error) {
     if (!isInTheWay(error)) throw error;
@@ -121,7 +176,8 @@ async function placeBytes(
   }
   const aside = tempPath(loc.dir);
   await rename(target, aside);
-  await pending.commit(target);
+  await pending.place(target);
+  await syncDir(loc.dir);
   await rm(aside, { recursive: true, force: true });
 }
 

@@ -1,7 +1,7 @@
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ListedObject, ObjectHeaders, StoredObject } from '../port.js';
-import { unlessMissing } from './durable-files.js';
+import { unlessMissingSync } from './durable-files.js';
 import { keyHash, sidecarName } from './layout.js';
 
 /** Header fields kept in a sidecar (metadata is kept apart, as S3 does). */
@@ -95,9 +95,13 @@ export function parseRecord(text: string, hash: string): ObjectRecord | null {
   return value as ObjectRecord;
 }
 
-/** Reads the sidecar of `hash` in a fan-out folder: null when it is missing or damaged. Fs errors other than ENOENT. */
+/**
+ * Reads the sidecar of `hash` in a fan-out folder: null when it is missing or damaged. Fs errors
+ * other than ENOENT. Synchronous underneath (a sidecar is a few hundred bytes in the page cache;
+ * see durable-files.ts on why).
+ */
 export async function readRecord(dir: string, hash: string): Promise<ObjectRecord | null> {
-  const text = await unlessMissing(readFile(join(dir, sidecarName(hash)), 'utf8'));
+  const text = unlessMissingSync(() => readFileSync(join(dir, sidecarName(hash)), 'utf8'));
   return text === null ? null : parseRecord(text, hash);
 }
 
