@@ -37,7 +37,11 @@ export function registerLoadCommand(station: Command, io: CliIo): void {
     )
     .requiredOption('--job-id <ID>', 'the job to load', jobIdArg)
     .option('--device <PATH>', 'where the device is now, when not where the intake found it')
-    .option('--concurrency <N>', 'files uploading at once (default 32)', positiveInt('--concurrency'));
+    .option(
+      '--concurrency <N>',
+      'files uploading at once (default 32; 128 into the embedded store)',
+      positiveInt('--concurrency'),
+    );
   addConfigOptions(cmd, 'station');
   cmd.action(async (flags: Flags) => {
     const { config, workDir } = await stationContext(flags, io);

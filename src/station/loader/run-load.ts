@@ -31,7 +31,10 @@ type StopReason = 'canceled' | 'interrupted' | 'failed';
  * storage error of a refused import-log upload.
  */
 export async function runLoad(options: LoadOptions): Promise<LoadSummary> {
-  const settings = loadSettings(options);
+  const settings = loadSettings({
+    ...options,
+    concurrency: options.concurrency ?? options.store.uploadConcurrency,
+  });
   const progress = new ProgressTracker(options.onProgress ?? (() => {}));
   const ticket = await options.control.startLoad(options.jobId);
   const manifest = importManifestOf(ticket, settings.stationCountry);

@@ -32,7 +32,7 @@ export interface LoadOptions {
   readonly readerOptions: { readonly fatTimeZone: string };
   /** Overrides the ticket's device path (the device may sit elsewhere after a restart). */
   readonly devicePath?: string;
-  /** Files uploading at once (default 32). */
+  /** Files uploading at once (default: the store's uploadConcurrency, else 32). */
   readonly concurrency?: number;
   /** Multipart part size (default 16 MiB, at least 5 MiB), grown per file so it has <= 10000 parts. */
   readonly partSize?: number;

@@ -61,6 +61,10 @@ export class FaultyStore implements ObjectStore {
   readonly faults: FaultRule[] = [];
   inFlightBytes = 0;
   peakInFlightBytes = 0;
+  inFlightRequests = 0;
+  peakInFlightRequests = 0;
+  /** What the wrapper tells the loader about uploads at once (ObjectStore.uploadConcurrency). */
+  uploadConcurrency?: number;
   /** Milliseconds every request waits before going on (makes requests overlap). */
   delayMs = 0;
   /** Told of every request as it arrives. */
@@ -160,6 +164,8 @@ export class FaultyStore implements ObjectStore {
     this.onCall(call);
     this.inFlightBytes += call.bytes;
     this.peakInFlightBytes = Math.max(this.peakInFlightBytes, this.inFlightBytes);
+    this.inFlightRequests += 1;
+    this.peakInFlightRequests = Math.max(this.peakInFlightRequests, this.inFlightRequests);
     try {
       if (this.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
       if (this.crashRule?.match(call)) {
@@ -178,6 +184,7 @@ export class FaultyStore implements ObjectStore {
       return await work(body);
     } finally {
       this.inFlightBytes -= call.bytes;
+      this.inFlightRequests -= 1;
     }
   }
 }

@@ -52,6 +52,27 @@ describe('the in-flight byte budget', () => {
   });
 });
 
+describe('uploads at once', () => {
+  it("follow the store's uploadConcurrency unless the load sets its own", async () => {
+    // Small files only: one request each (a multipart file has several requests in one slot).
+    const small: Record<string, SourceFile> = {};
+    for (let i = 0; i < 16; i++) small[`s/f${i}.bin`] = { content: noise(3000 + i, 200 + i) };
+    const smallImage = fatImage(join(space.dir, 'small'), small);
+    const asked = await bench(join(space.dir, 'store-asks'), smallImage);
+    asked.store.delayMs = 15;
+    asked.store.uploadConcurrency = 3;
+    await asked.load();
+    expect(asked.store.count('PutObject')).toBe(17); // the files and the import log
+    expect(asked.store.peakInFlightRequests).toBe(3);
+
+    const set = await bench(join(space.dir, 'load-sets'), smallImage);
+    set.store.delayMs = 15;
+    set.store.uploadConcurrency = 3;
+    await set.load({ concurrency: 5 });
+    expect(set.store.peakInFlightRequests).toBe(5);
+  });
+});
+
 describe('Quota', () => {
   it('serves waiters in order and lets an oversized request through alone', async () => {
     const quota = new Quota(10);

@@ -97,8 +97,10 @@ describe('a device that goes away', () => {
   it('stops the load with the log kept; the next run resumes it with one row per file', async () => {
     const b = await bench(join(space.dir, 'gone'), image, 'ext2');
     const gone = [blockOf('y-late.bin', 300)];
+    // One file at a time: those before y-late.bin are stored (each put waits for the store's
+    // flushes) before the read of its block fails.
     const failed = await b
-      .load({ openVolume: () => openWith(gone, 'ENODEV') })
+      .load({ openVolume: () => openWith(gone, 'ENODEV'), concurrency: 1 })
       .catch((error: unknown) => error);
     expect(failed).toBeInstanceOf(DeviceReadError);
     expect(failed).toMatchObject({ scope: 'device', code: 'ENODEV' });
