@@ -40,9 +40,17 @@ export interface PendingBytes {
   discard(): Promise<void>;
 }
 
+/**
+ * Temporary names: random per process, counted within it (unique across the processes sharing a
+ * store without 12 random bytes per name, 10 µs each).
+ */
+const PROCESS_TAG = randomBytes(9).toString('hex');
+let tempCounter = 0;
+
 /** A fresh temporary name in `dir`; the sweep removes what a crash leaves under such names. */
 export function tempPath(dir: string): string {
-  return join(dir, `${TEMP_PREFIX}${randomBytes(12).toString('hex')}`);
+  tempCounter += 1;
+  return join(dir, `${TEMP_PREFIX}${PROCESS_TAG}-${tempCounter.toString(36)}`);
 }
 
 /** Makes a rename or removal in `dir` durable. */

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ListedObject, ObjectHeaders, StoredObject } from '../port.js';
 import { unlessMissingSync } from './durable-files.js';
@@ -101,7 +101,10 @@ export function parseRecord(text: string, hash: string): ObjectRecord | null {
  * see durable-files.ts on why).
  */
 export async function readRecord(dir: string, hash: string): Promise<ObjectRecord | null> {
-  const text = unlessMissingSync(() => readFileSync(join(dir, sidecarName(hash)), 'utf8'));
+  const path = join(dir, sidecarName(hash));
+  // A new key's put asks first: existsSync answers a miss without building an ENOENT error.
+  if (!existsSync(path)) return null;
+  const text = unlessMissingSync(() => readFileSync(path, 'utf8'));
   return text === null ? null : parseRecord(text, hash);
 }
 
