@@ -52,8 +52,16 @@ export class GroupFlush {
   }
 }
 
-/** What the flusher shell runs for each request line: syncfs(2) on the store's file system. */
-const FLUSH_LOOP = 'while read -r _; do if sync --file-system "$1"; then echo ok; else echo failed; fi; done';
+/**
+ * What the flusher shell runs for each request line: syncfs(2) on the store's file system, then
+ * `ok`, or `failed: ` and sync's complaint on the same line (no globbing of it: `set -f`).
+ */
+const FLUSH_LOOP = [
+  'set -f',
+  'while read -r _; do',
+  '  if err=$(sync --file-system "$1" 2>&1); then echo ok; else echo "failed: $(echo $err)"; fi',
+  'done',
+].join('\n');
 
 /**
  * Flushes the file system holding `path` with syncfs(2), through coreutils' `sync --file-system`
@@ -105,7 +113,7 @@ export class FileSystemFlusher {
       this.#buffered = this.#buffered.slice(newline + 1);
       const waiter = this.#waiting.shift();
       if (line === 'ok') waiter?.resolve();
-      else waiter?.reject(flushError(this.path, 'sync --file-system failed'));
+      else waiter?.reject(flushError(this.path, `sync --file-system ${line}`));
       newline = this.#buffered.indexOf('\n');
     }
     if (this.#waiting.length === 0 && this.#shell !== null) holdProcess(this.#shell, false);

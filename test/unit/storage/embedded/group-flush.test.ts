@@ -83,7 +83,9 @@ describe('FileSystemFlusher', () => {
     );
     await expect(flusher.flushOnce()).rejects.toMatchObject({
       code: 'EIO',
-      message: expect.stringMatching(/could not flush the file system of .*sync --file-system failed/),
+      message: expect.stringMatching(
+        /could not flush the file system of .*sync --file-system failed: .*No such file or directory/,
+      ),
     });
     const waiting = flusher.flushOnce();
     flusher.close();
