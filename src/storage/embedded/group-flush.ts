@@ -31,9 +31,11 @@ export class GroupFlush {
 
   /** Resolves once everything written before the call is durable. */
   flush(): Promise<void> {
+    // A next flush already promised starts after this call: it covers the caller's writes.
+    if (this.#next !== null) return this.#next;
     const running = this.#running;
     if (running === null) return this.#start();
-    this.#next ??= running
+    this.#next = running
       .catch(() => undefined)
       .then(() => {
         this.#next = null;

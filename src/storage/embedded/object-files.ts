@@ -117,7 +117,8 @@ export async function commitObject(
  * (bytes first) and the names made durable, before the put is acknowledged. With a group, each of
  * the two steps is one flush of the file system shared with every put in flight; without one, the
  * two files are fsynced side by side and the folder once. A crash before the end leaves temporary
- * files, or bytes that no sidecar names: the sweep removes both and readers see no object.
+ * files, bytes that no sidecar names, or (where the file system keeps the later rename of the two)
+ * a sidecar whose bytes are missing: the sweep removes them all and readers see no object.
  */
 async function commitNewObject(
   loc: ObjectLocation,

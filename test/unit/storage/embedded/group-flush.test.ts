@@ -40,6 +40,32 @@ describe('GroupFlush', () => {
     expect(group.flushes).toBe(2);
   });
 
+  it('never runs two flushes at once, whenever between two flushes a caller comes', async () => {
+    for (let ticks = 0; ticks < 8; ticks += 1) {
+      let active = 0;
+      let most = 0;
+      const ends: (() => void)[] = [];
+      const group = new GroupFlush(() => {
+        active += 1;
+        most = Math.max(most, active);
+        return new Promise<void>((resolve) => ends.push(() => ((active -= 1), resolve())));
+      });
+      const first = group.flush();
+      const second = group.flush();
+      ends.shift()!();
+      for (let tick = 0; tick < ticks; tick += 1) await Promise.resolve();
+      const late = group.flush();
+      await first;
+      await settle();
+      while (ends.length > 0) {
+        ends.shift()!();
+        await settle();
+      }
+      await Promise.all([second, late]);
+      expect(most, `a caller ${ticks} microtasks after the end of a flush`).toBe(1);
+    }
+  });
+
   it('fails every caller of a failed flush, and the next caller gets a new flush', async () => {
     const manual = manualFlush();
     const group = new GroupFlush(manual.flushOnce);
