@@ -2,7 +2,6 @@ import { statSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Readable } from 'node:stream';
-import { CatalogError } from '../../catalog/index.js';
 import { storageErrorOf, toStorageError } from '../errors.js';
 import type {
   CompleteMultipartInput,
@@ -14,10 +13,11 @@ import type {
   UploadPartInput,
 } from '../port.js';
 import { bodyLength } from '../port.js';
-import { errnoOf, syncDir, TempFile, unlessMissingSync, type PendingBytes } from './durable-files.js';
+import { syncDir, TempFile, unlessMissingSync, type PendingBytes } from './durable-files.js';
 import { FileSystemFlusher, GroupFlush } from './group-flush.js';
 import { KeyedLock } from './keyed-lock.js';
-import { bucketDir, uploadDir } from './layout.js';
+import { UploadSteps } from './upload-steps.js';
+import { bucketDir } from './layout.js';
 import { BucketListing } from './listing.js';
 import * as multipart from './multipart.js';
 import {
@@ -32,13 +32,11 @@ import {
 import { readBytes } from './object-bytes.js';
 import { sweepStore } from './recovery.js';
 import {
-  bareEtag,
   checkBucketName,
   checkHeaders,
   checkKey,
   checkPartNumber,
   checkUploadSize,
-  md5Of,
   verifyContentMd5,
 } from './rules.js';
 import { newRecord, pickHeaders, toStored, type ObjectRecord } from './sidecar.js';
@@ -87,7 +85,11 @@ async function guarded<T>(work: () => Promise<T>): Promise<T> {
 class EmbeddedStore implements ObjectStore {
   readonly name: string;
   private readonly keyLocks = new KeyedLock();
-  private readonly uploadLocks = new KeyedLock();
+  private readonly uploads = new UploadSteps({
+    prepare: (bucket, key) => this.prepare(bucket, key),
+    commitPending: (bucket, loc, pending, record) => this.commitPending(bucket, loc, pending, record),
+    find: (bucket, key) => findObject(locate(this.root, bucket, key)),
+  });
   private readonly listings = new Map<string, BucketListing>();
 
   private readonly group: GroupFlush | null;
@@ -145,25 +147,7 @@ class EmbeddedStore implements ObjectStore {
       const path = await this.bucketPath(input.bucket);
       checkKey(input.key);
       checkPartNumber(input.partNumber);
-      // Parts come as the chunks the loader read (no copy into one buffer here either).
-      const body = input.body;
-      checkUploadSize(bodyLength(body));
-      const { dir } = await this.liveUpload(path, input.uploadId, input.key);
-      const md5Hex =
-        input.contentMd5 === undefined
-          ? md5Of(body).toString('hex')
-          : verifyContentMd5(body, input.contentMd5);
-      const lockName = `${input.bucket}/${input.uploadId}/${input.partNumber}`;
-      await this.uploadLocks.run(lockName, async () => {
-        try {
-          await multipart.storePart(dir, input.partNumber, body, md5Hex);
-        } catch (error) {
-          // The upload was completed or aborted while this part was being written.
-          if (errnoOf(error) === 'ENOENT') throw storageErrorOf('NoSuchUpload', 'the upload ended meanwhile');
-          throw error;
-        }
-      });
-      return { etag: `"${md5Hex}"` };
+      return this.uploads.storePart(path, input);
     });
   }
 
@@ -171,19 +155,12 @@ class EmbeddedStore implements ObjectStore {
     return guarded(async () => {
       const path = await this.bucketPath(input.bucket);
       checkKey(input.key);
-      const lockName = `${input.bucket}/${input.uploadId}`;
-      return this.uploadLocks.run(lockName, () => this.completeUpload(path, input));
+      return this.uploads.complete(path, input);
     });
   }
 
   abortMultipartUpload(input: { bucket: string; key: string; uploadId: string }): Promise<void> {
-    return guarded(async () => {
-      const path = await this.bucketPath(input.bucket);
-      await this.uploadLocks.run(`${input.bucket}/${input.uploadId}`, async () => {
-        if ((await multipart.readUpload(path, input.uploadId, input.key)) === null) return;
-        await multipart.removeUpload(path, input.uploadId);
-      });
-    });
+    return guarded(async () => this.uploads.abort(await this.bucketPath(input.bucket), input));
   }
 
   listMultipartUploads(
@@ -249,56 +226,10 @@ class EmbeddedStore implements ObjectStore {
     return path;
   }
 
-  /** The folder and record of a live upload of `key`. NoSuchUpload. */
-  private async liveUpload(
-    bucketPath: string,
-    uploadId: string,
-    key: string,
-  ): Promise<{ dir: string; upload: multipart.UploadRecord }> {
-    const dir = uploadDir(bucketPath, uploadId);
-    const upload = await multipart.readUpload(bucketPath, uploadId, key);
-    if (dir === null || upload === null)
-      throw storageErrorOf('NoSuchUpload', `no upload ${uploadId} of this key`);
-    return { dir, upload };
-  }
-
   private async prepare(bucket: string, key: string): Promise<ObjectLocation> {
     const loc = locate(this.root, bucket, key);
     await ensureFanout(this.root, bucket, loc);
     return loc;
-  }
-
-  /** Completes an upload (caller holds its lock): the chosen parts become the object's data folder. */
-  private async completeUpload(bucketPath: string, input: CompleteMultipartInput): Promise<{ etag: string }> {
-    const { dir, upload } = await this.liveUpload(bucketPath, input.uploadId, input.key);
-    let parts: multipart.ChosenPart[];
-    try {
-      parts = await multipart.chooseParts(dir, input.parts);
-    } catch (error) {
-      const etag = await this.completedBefore(input, error);
-      if (etag === null) throw error;
-      await multipart.removeUpload(bucketPath, input.uploadId);
-      return { etag };
-    }
-    const loc = await this.prepare(input.bucket, input.key);
-    const gathered = await multipart.gatherParts(loc.dir, parts);
-    const record = newRecord(input.key, gathered.size, gathered.etag, upload.headers);
-    await this.commitPending(input.bucket, loc, gathered.folder, record);
-    await multipart.removeUpload(bucketPath, input.uploadId);
-    return { etag: gathered.etag };
-  }
-
-  /**
-   * The ETag of a completion whose parts are missing (InvalidPart) but which already happened: a
-   * crash after its commit kept the upload, and the key's object has the ETag these parts give.
-   * Null otherwise.
-   */
-  private async completedBefore(input: CompleteMultipartInput, error: unknown): Promise<string | null> {
-    if (!(error instanceof CatalogError) || error.code !== 'InvalidPart') return null;
-    const etag = multipart.completionEtag(input.parts);
-    if (etag === null) return null;
-    const record = await findObject(locate(this.root, input.bucket, input.key));
-    return record !== null && bareEtag(record.etag) === bareEtag(etag) ? etag : null;
   }
 
   /** Commits `pending` bytes as `record` under the key's lock; they are discarded on failure. */
