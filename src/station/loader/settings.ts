@@ -6,9 +6,10 @@ import type { LoadOptions, RetryPolicy } from './types.js';
 const MIB = 1024 * 1024;
 
 /**
- * Files uploading at once, unless the store asks for another number (ObjectStore.uploadConcurrency). Small files are bound by the server's latency per request: into Ceph
- * RGW on 2 cores, 8 gave 265 files/s, 16 gave 326, 32 gave 351 (issue 7); memory stays bounded by
- * the in-flight byte budget whatever the count.
+ * Files uploading at once, unless the store asks for another number (ObjectStore.uploadConcurrency,
+ * applied by runLoad). Small files are bound by the server's latency per request: into Ceph RGW on
+ * 2 cores, 8 gave 265 files/s, 16 gave 326, 32 gave 351 (issue 7); memory stays bounded by the
+ * in-flight byte budget whatever the count.
  */
 export const DEFAULT_CONCURRENCY = 32;
 
