@@ -22,9 +22,10 @@ const STATE_READY = 3;
 const WORKER_START_MS = 10_000;
 
 // Plain JavaScript run by `new Worker(..., { eval: true })`, so it works from TypeScript sources
-// (tests) and the build alike. ctrl: [0] state, [1] result index (-1: none), [2] request number.
+// (tests) and the build alike (process.getBuiltinModule: read as a script or, under
+// --input-type=module, as a module). ctrl: [0] state, [1] result index (-1: none), [2] request number.
 const WORKER_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
+const { parentPort, workerData } = process.getBuiltinModule('node:worker_threads');
 const ctrl = new Int32Array(workerData.shared);
 const patterns = workerData.patterns.map((p) => new RegExp(p.source, p.flags));
 parentPort.on('message', (request) => {

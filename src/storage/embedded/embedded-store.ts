@@ -20,8 +20,10 @@ import { UploadSteps } from './upload-steps.js';
 import { bucketDir } from './layout.js';
 import { BucketListing } from './listing.js';
 import * as multipart from './multipart.js';
+import { ObjectStager } from './object-stager.js';
 import {
   commitObject,
+  commitStagedObject,
   ensureFanout,
   findObject,
   locate,
@@ -37,6 +39,7 @@ import {
   checkKey,
   checkPartNumber,
   checkUploadSize,
+  claimedMd5Hex,
   verifyContentMd5,
 } from './rules.js';
 import { newRecord, pickHeaders, toStored, type ObjectRecord } from './sidecar.js';
@@ -93,6 +96,8 @@ class EmbeddedStore implements ObjectStore {
   private readonly listings = new Map<string, BucketListing>();
 
   private readonly group: GroupFlush | null;
+  /** New objects' file work in a worker thread, with the group's flushes (null without a group). */
+  private readonly staged: { stager: ObjectStager; group: GroupFlush } | null;
   readonly uploadConcurrency?: number;
 
   constructor(
@@ -101,6 +106,7 @@ class EmbeddedStore implements ObjectStore {
   ) {
     this.name = `embedded store ${root}`;
     this.group = flusher === null ? null : new GroupFlush(flusher.flushOnce);
+    this.staged = this.group === null ? null : { stager: new ObjectStager(), group: this.group };
     if (this.group !== null) this.uploadConcurrency = GROUP_UPLOAD_CONCURRENCY;
   }
 
@@ -123,10 +129,20 @@ class EmbeddedStore implements ObjectStore {
       checkHeaders(input);
       const size = bodyLength(input.body);
       checkUploadSize(size);
-      const etag = `"${verifyContentMd5(input.body, input.contentMd5)}"`;
-      const loc = await this.prepare(input.bucket, input.key);
+      const etag = `"${claimedMd5Hex(input.contentMd5)}"`;
+      const record = newRecord(input.key, size, etag, input);
+      const loc = locate(this.root, input.bucket, input.key);
+      const staged = this.staged;
+      if (staged !== null) {
+        const stored = await this.underKeyLock(input.bucket, loc, () =>
+          commitStagedObject(loc, input.body, record, staged),
+        );
+        if (stored) return { etag };
+      }
+      verifyContentMd5(input.body, input.contentMd5);
+      await ensureFanout(this.root, input.bucket, loc);
       const temp = await TempFile.holding(loc.dir, input.body);
-      await this.commitPending(input.bucket, loc, temp, newRecord(input.key, size, etag, input));
+      await this.commitPending(input.bucket, loc, temp, record);
       return { etag };
     });
   }
@@ -207,13 +223,14 @@ class EmbeddedStore implements ObjectStore {
       await this.bucketPath(bucket);
       checkKey(key);
       const loc = locate(this.root, bucket, key);
-      await this.keyLocks.run(`${bucket}/${loc.hash}`, () => removeObject(loc));
+      await this.underKeyLock(bucket, loc, () => removeObject(loc));
     });
   }
 
   async close(): Promise<void> {
     this.listings.clear();
     this.flusher?.close();
+    this.staged?.stager.close();
   }
 
   /** The bucket's folder. InvalidBucketName, NoSuchBucket. */
@@ -224,6 +241,10 @@ class EmbeddedStore implements ObjectStore {
     if (info === null || !info.isDirectory())
       throw storageErrorOf('NoSuchBucket', `bucket ${bucket} does not exist`);
     return path;
+  }
+
+  private underKeyLock<T>(bucket: string, loc: ObjectLocation, work: () => Promise<T>): Promise<T> {
+    return this.keyLocks.run(`${bucket}/${loc.hash}`, work);
   }
 
   private async prepare(bucket: string, key: string): Promise<ObjectLocation> {
@@ -240,7 +261,7 @@ class EmbeddedStore implements ObjectStore {
     record: ObjectRecord,
   ): Promise<void> {
     try {
-      await this.keyLocks.run(`${bucket}/${loc.hash}`, () => commitObject(loc, pending, record, this.group));
+      await this.underKeyLock(bucket, loc, () => commitObject(loc, pending, record, this.group));
     } catch (error) {
       await pending.discard();
       throw error;

@@ -10,10 +10,11 @@ import {
   type PendingBytes,
 } from './durable-files.js';
 import type { GroupFlush } from './group-flush.js';
+import type { ObjectStager } from './object-stager.js';
 import { bucketDir, dataName, fanoutDir, keyHash, sidecarName } from './layout.js';
 import { closeAll, isInTheWay, openBytes, storedSize } from './object-bytes.js';
-import { bareEtag } from './rules.js';
-import { readRecord, serializeRecord, type ObjectRecord } from './sidecar.js';
+import { badDigest, bareEtag } from './rules.js';
+import { readRecord, recordText, serializeRecord, type ObjectRecord } from './sidecar.js';
 
 /*
  * One object's files. The sidecar is the commit point: a new object's bytes (a data file, or for a
@@ -142,6 +143,45 @@ async function commitNewObject(
     await sidecar.discard();
     throw error;
   }
+}
+
+/**
+ * commitNewObject's order with group flushes, the files made and renamed by the stager's worker
+ * thread, which also checks that `body` hashes to the record's ETag (BadDigest). Returns false,
+ * having written nothing, when the key has an object: the caller then commits over it with
+ * commitObject. Caller holds the key lock.
+ */
+export async function commitStagedObject(
+  loc: ObjectLocation,
+  body: Uint8Array | readonly Uint8Array[],
+  record: ObjectRecord,
+  { stager, group }: { stager: ObjectStager; group: GroupFlush },
+): Promise<boolean> {
+  const sidecarPath = join(loc.dir, sidecarName(loc.hash));
+  const temps = [tempPath(loc.dir), tempPath(loc.dir)] as const;
+  const outcome = await stager.stage({
+    dir: loc.dir,
+    sidecarPath,
+    dataTemp: temps[0],
+    sidecarTemp: temps[1],
+    body,
+    sidecar: recordText(record),
+    md5Hex: bareEtag(record.etag),
+  });
+  if (outcome === 'exists') return false;
+  if (outcome === 'bad-digest') throw badDigest();
+  try {
+    await group.flush();
+    await stager.place([
+      [temps[0], dataPath(loc, record)],
+      [temps[1], sidecarPath],
+    ]);
+    await group.flush();
+  } catch (error) {
+    await stager.discard([...temps]);
+    throw error;
+  }
+  return true;
 }
 
 /** fsyncs two pending writes side by side; throws the first failure once both have ended. */

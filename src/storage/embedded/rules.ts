@@ -92,13 +92,24 @@ export function checkPartNumber(partNumber: number): void {
  * InvalidDigest when the header is not base64 of 16 bytes, BadDigest when the body differs.
  */
 export function verifyContentMd5(body: Buffer | readonly Buffer[], contentMd5: string): string {
+  const claimedHex = claimedMd5Hex(contentMd5);
+  const actual = md5Of(body).toString('hex');
+  if (actual !== claimedHex) throw badDigest();
+  return actual;
+}
+
+/** The hex of the digest a Content-MD5 header claims, unchecked against any body. InvalidDigest. */
+export function claimedMd5Hex(contentMd5: string): string {
   const claimed = Buffer.from(contentMd5, 'base64');
   if (!BASE64.test(contentMd5) || contentMd5.length % 4 !== 0 || claimed.length !== 16) {
     throw storageErrorOf('InvalidDigest', 'Content-MD5 is not the base64 of a 16-byte digest');
   }
-  const actual = md5Of(body);
-  if (!actual.equals(claimed)) throw storageErrorOf('BadDigest', 'the body does not match its Content-MD5');
-  return actual.toString('hex');
+  return claimed.toString('hex');
+}
+
+/** BadDigest: a body that does not hash to its Content-MD5. */
+export function badDigest(): Error {
+  return storageErrorOf('BadDigest', 'the body does not match its Content-MD5');
 }
 
 /** The MD5 of a body given whole or in chunks (hashed in place: no concatenated copy). */

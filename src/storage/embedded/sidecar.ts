@@ -57,7 +57,12 @@ export function newRecord(key: string, size: number, etag: string, input: Object
 
 /** The sidecar's text. */
 export function serializeRecord(record: ObjectRecord): Buffer {
-  return Buffer.from(JSON.stringify(record), 'utf8');
+  return Buffer.from(recordText(record), 'utf8');
+}
+
+/** The sidecar's text as a string. */
+export function recordText(record: ObjectRecord): string {
+  return JSON.stringify(record);
 }
 
 function isStringMap(value: unknown): value is Record<string, string> {
