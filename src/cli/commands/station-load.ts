@@ -15,10 +15,15 @@ import { stationContext } from './station-context.js';
 
 type Flags = Record<string, unknown>;
 
+/** The most files `--concurrency` may upload at once (the loader's memory budget caps the bytes). */
+const MAX_CONCURRENCY = 1024;
+
 function positiveInt(name: string) {
   return (raw: string): number => {
     const n = Number(raw);
-    if (!/^[0-9]+$/.test(raw) || n < 1 || n > 256) usageInvalid(name, raw, 'a whole number from 1 to 256');
+    if (!/^[0-9]+$/.test(raw) || n < 1 || n > MAX_CONCURRENCY) {
+      usageInvalid(name, raw, `a whole number from 1 to ${MAX_CONCURRENCY}`);
+    }
     return n;
   };
 }
@@ -39,7 +44,7 @@ export function registerLoadCommand(station: Command, io: CliIo): void {
     .option('--device <PATH>', 'where the device is now, when not where the intake found it')
     .option(
       '--concurrency <N>',
-      'files uploading at once (default 32; 128 into the embedded store)',
+      'files uploading at once (default 32; 512 into the embedded store)',
       positiveInt('--concurrency'),
     );
   addConfigOptions(cmd, 'station');

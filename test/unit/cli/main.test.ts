@@ -63,6 +63,16 @@ describe('usage errors exit with 2', () => {
     [['admin', 'bucket', 'create', 'good-bucket'], 'MissingParameterException', '--owner'],
     [['admin', 'bucket', 'grant', 'good-bucket', '--to', 'short'], 'InvalidParameterException', '--to'],
     [['admin', 'bucket', 'list', 'extra'], 'InvalidParameterException', 'arguments'],
+    [
+      ['station', 'load', '--job-id', 'K7M2P', '--concurrency', '0'],
+      'InvalidParameterException',
+      '--concurrency',
+    ],
+    [
+      ['station', 'load', '--job-id', 'K7M2P', '--concurrency', '1025'],
+      'InvalidParameterException',
+      '--concurrency.*from 1 to 1024',
+    ],
     [['codes', '--markdown'], 'InvalidParameterException', '--markdown', { LONGSHORE_JSON: '1' }],
   ])('longshore %j -> %s', async (args, code, parameter, env?: Record<string, string>) => {
     const result = await run(args, env ?? adminEnv());

@@ -126,7 +126,7 @@ describe('the embedded store with group flushes', () => {
     const store = await fixture.open();
     await store.createBucket('group');
     const flusher = (store as unknown as { group: GroupFlush }).group;
-    expect(store.uploadConcurrency).toBe(128);
+    expect(store.uploadConcurrency).toBe(512);
     const bodies = Array.from({ length: 64 }, (_, i) => randomBytes(2000 + i));
     const before = flusher.flushes;
     await Promise.all(bodies.map((body, i) => putBytes(store, 'group', `k${i}`, body)));
