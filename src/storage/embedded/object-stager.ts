@@ -82,15 +82,19 @@ const handlers = {
     removeQuietly(r.paths);
   },
 };
+function answer(r) {
+  try {
+    return { id: r.id, outcome: handlers[r.kind](r) };
+  } catch (error) {
+    const code = typeof error?.code === 'string' ? error.code : 'EIO';
+    return { id: r.id, error: { code, message: String(error?.message ?? error) } };
+  }
+}
 parentPort.on('message', (batch) => {
-  parentPort.postMessage(batch.map((r) => {
-    try {
-      return { id: r.id, outcome: handlers[r.kind](r) };
-    } catch (error) {
-      const code = typeof error?.code === 'string' ? error.code : 'EIO';
-      return { id: r.id, error: { code, message: String(error?.message ?? error) } };
-    }
-  }));
+  // The bodies go back with the answers: collected by the store's thread, whose garbage collector
+  // runs often, not left to this thread's, which allocates too little to run.
+  const bodies = batch.flatMap((r) => (r.body === undefined ? [] : [r.body]));
+  parentPort.postMessage(batch.map(answer), bodies);
 });
 `;
 
