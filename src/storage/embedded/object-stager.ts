@@ -106,10 +106,16 @@ interface Waiting {
 /** The worker thread and its queue. The thread starts at the first request and ends with close(). */
 export class ObjectStager {
   #worker: Worker | null = null;
+  readonly #source: string;
   #nextId = 1;
   #waiting = new Map<number, Waiting>();
   #batch: (Request & { id: number; body?: ArrayBuffer })[] = [];
   #transfers: ArrayBuffer[] = [];
+
+  /** `workerSource` replaces the worker's code: tests inject a failing worker with it. */
+  constructor(workerSource: string = WORKER_SOURCE) {
+    this.#source = workerSource;
+  }
 
   /** Stages a new object (see StageRequest); fs errors reject with Node's code. */
   async stage(request: StageRequest): Promise<StageOutcome> {
@@ -156,7 +162,7 @@ export class ObjectStager {
   }
 
   #start(): Worker {
-    const worker = new Worker(WORKER_SOURCE, { eval: true });
+    const worker = new Worker(this.#source, { eval: true });
     this.#worker = worker;
     worker.on('message', (answers: Answer[]) => this.#answer(answers));
     worker.on('error', (error) => this.#ended(worker, error.message));

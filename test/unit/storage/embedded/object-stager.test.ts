@@ -108,6 +108,28 @@ describe('ObjectStager', () => {
     for (const [i, r] of requests.entries()) expect(readFileSync(r.dataTemp, 'utf8')).toBe(`body ${i}`);
   });
 
+  it('fails what waits with EIO when its worker dies, and starts a new one for the next request', async () => {
+    // Fault injection: a worker that counts its starts in a file and dies on its first message.
+    const starts = join(root, 'starts');
+    const dying = new ObjectStager(`
+      const fs = process.getBuiltinModule('node:fs');
+      fs.appendFileSync(${JSON.stringify(starts)}, 'x');
+      process.getBuiltinModule('node:worker_threads').parentPort.on('message', () => process.exit(3));
+    `);
+    try {
+      const first = [
+        dying.stage(request('a', Buffer.from('a'))),
+        dying.stage(request('b', Buffer.from('b'))),
+      ];
+      for (const outcome of first)
+        await expect(outcome).rejects.toMatchObject({ code: 'EIO', message: /worker failed/ });
+      await expect(dying.place([[join(root, 'x'), join(root, 'y')]])).rejects.toMatchObject({ code: 'EIO' });
+      expect(readFileSync(starts, 'utf8')).toBe('xx');
+    } finally {
+      dying.close();
+    }
+  });
+
   it('fails what waits when closed, with EIO', async () => {
     const waiting = stager.stage(request('late', Buffer.alloc(1 << 20)));
     stager.close();
