@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { DataSet } from './datasets.js';
+import { SET_ASIDE_DIR } from './freed-inodes.js';
 import type { ClientCommand } from './peers.js';
 import { longshoreRow, type EmbeddedRow, type RunRecord } from './rows.js';
 import type { DeviceName } from './options.js';
@@ -39,14 +40,15 @@ const SET_ASIDE_FILES = 10_000;
  * minutes while their inode table block is dirty), so each run after the deletion of 20,000 files
  * paid for it: `cp -r` of set B ran at 1,240 to 8,662 files/s on the same data in one afternoon,
  * with 11% of its CPU in `find_inode_bit`/`recently_deleted` (perf), and Longshore's rows the
- * same. Every row now writes into a file system that deleted nothing since the run started.
+ * same. Every row now writes into a file system that deleted nothing since the run started, and
+ * the next run waits until what this one deletes at its end is out of that window (freed-inodes.ts).
  */
 async function discard(context: SeriesContext, set: DataSet, path: string): Promise<void> {
   if (set.files < SET_ASIDE_FILES) {
     await rm(path, { recursive: true, force: true });
     return;
   }
-  const aside = join(context.embeddedDir, 'set-aside');
+  const aside = join(context.embeddedDir, SET_ASIDE_DIR);
   await mkdir(aside, { recursive: true });
   const name = `${basename(path)}-${randomBytes(6).toString('hex')}`;
   await rename(path, join(aside, name)).catch((error: NodeJS.ErrnoException) => {

@@ -169,7 +169,7 @@ async function main(): Promise<void> {
     gateway = await ensureGateway(options.rgwScript, options.rgwDir);
   }
   const runOptions = options.tune ? { ...options, targets: ['rgw' as const] } : options;
-  const started = await startTargets(ROOT, runOptions, sets, { gateway, work });
+  const started = await startTargets(ROOT, runOptions, sets, { gateway, work, log });
   const s3 = gateway === null ? null : gatewayClient(gateway);
   try {
     const configs = gateway === null ? null : await writePeerConfigs(work, gateway);

@@ -1,0 +1,72 @@
+/**
+ * The bench's memory of the inodes it freed, so that no run pays for an earlier run's deletions.
+ *
+ * ext4 without a journal (this machine's root file system, mounted with neither a journal nor
+ * `data=`) will not reuse an inode freed less than 60 s ago, or 360 s while its inode table block
+ * is dirty, and checks that one free inode at a time on every allocation (`recently_deleted` in
+ * fs/ext4/ialloc.c; file systems with a journal skip the check). After a run removes its set-aside
+ * copies, hundreds of thousands of inodes, every file created on that disk in the next minutes
+ * scans past them: `cp -r` of set B took 6 s instead of 0.75 s, with 77% of its CPU in
+ * recently_deleted and the block lookups it makes (perf), and the embedded store's file creation
+ * the same. Within a run nothing is deleted (embedded.ts sets copies aside); across runs the
+ * bench records when it freed many inodes and waits the window out before the next embedded runs.
+ */
+import { existsSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { runCommand } from '../devices/shell.js';
+
+/** The folder (in the embedded folder) where a run's many-file copies wait until the run ends. */
+export const SET_ASIDE_DIR = 'set-aside';
+
+/** How long ext4 may skip a freed inode: 60 s, plus 300 s while its inode table block is dirty. */
+export const RECENTLY_FREED_MS = 360_000;
+
+/** Where the time of the last large deletion is kept (one machine, one bench at a time). */
+const STAMP = join(tmpdir(), 'longshore-bench-freed-inodes.json');
+
+/** Records that the bench has just freed many inodes on the file system of `dir`. */
+export async function noteFreedInodes(dir: string): Promise<void> {
+  await writeFile(STAMP, JSON.stringify({ at: Date.now(), dir }));
+}
+
+/**
+ * Waits until the inodes the bench last freed are out of ext4's window, when they were freed less
+ * than RECENTLY_FREED_MS ago on a file system that checks (ext4 without a journal; unknown counts
+ * as one). Returns the milliseconds waited.
+ */
+export async function settleFreedInodes(log: (line: string) => void, now = Date.now): Promise<number> {
+  const last = await lastFreed();
+  if (last === null) return 0;
+  const wait = last.at + RECENTLY_FREED_MS - now();
+  if (wait <= 0 || !(await skipsFreedInodes(last.dir))) return 0;
+  log(
+    `waiting ${Math.ceil(wait / 1000)} s: ext4 without a journal skips the inodes the last run freed ` +
+      'for 6 minutes, and every file created meanwhile would pay for it (docs/performance.md)',
+  );
+  await sleep(wait);
+  return wait;
+}
+
+async function lastFreed(): Promise<{ at: number; dir: string } | null> {
+  try {
+    const stamp = JSON.parse(await readFile(STAMP, 'utf8')) as { at?: unknown; dir?: unknown };
+    return typeof stamp.at === 'number' && typeof stamp.dir === 'string'
+      ? { at: stamp.at, dir: stamp.dir }
+      : null;
+  } catch {
+    return null;
+  }
+}
+
+/** True unless `dir` is known to be on a file system other than ext4 without a journal. */
+async function skipsFreedInodes(dir: string): Promise<boolean> {
+  const probe = existsSync(dir) ? dir : join(dir, '..');
+  const found = await runCommand('findmnt', ['-n', '-o', 'SOURCE,FSTYPE', '-T', probe]).catch(() => null);
+  if (found === null) return true;
+  const [source = '', fsType = ''] = found.stdout.trim().split(/\s+/);
+  if (fsType !== 'ext4') return false;
+  return !existsSync(`/proc/fs/jbd2/${basename(source)}-8`);
+}
