@@ -5,11 +5,10 @@
  * disk as the work directory (where the cp and tar bounds copy to); the null S3 sink.
  */
 import { createServer } from 'node:net';
-import { existsSync } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DataSet } from './datasets.js';
-import { noteFreedInodes, SET_ASIDE_DIR, settleFreedInodes } from './freed-inodes.js';
+import { removeEmbeddedDir, settleFreedInodes } from './freed-inodes.js';
 import { startStation, type Station } from './longshore.js';
 import type { LoadBenchOptions, TargetName } from './options.js';
 import { requestCounts } from './rgw-counters.js';
@@ -81,9 +80,7 @@ export async function startTargets(
   const stop = async () => {
     for (const station of stations) await station.stop();
     await sink?.stop();
-    const manyFreed = existsSync(join(embeddedDir, SET_ASIDE_DIR));
-    await rm(embeddedDir, { recursive: true, force: true });
-    if (manyFreed) await noteFreedInodes(embeddedDir);
+    await removeEmbeddedDir(embeddedDir);
   };
   try {
     const gateway = context.gateway;
@@ -97,7 +94,8 @@ export async function startTargets(
       };
     }
     if (names.has('embedded')) {
-      await settleFreedInodes(context.log);
+      // Quick mode's sets are too small for its ratios to depend on it, and it must stay quick.
+      if (!options.quick) await settleFreedInodes(context.log);
       await mkdir(embeddedDir, { recursive: true });
       const station = storeLongshore(options) ? await start(null, embeddedDir) : null;
       targets.embedded = { name: 'embedded', station, daemons: [], requests: async () => 0 };
