@@ -1,8 +1,5 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { GetObjectCommand, ListBucketsCommand, PutBucketPolicyCommand } from '@aws-sdk/client-s3';
@@ -11,7 +8,7 @@ import { parseImportLog, type ImportLogRow } from '../../src/station/import-log/
 import { connectS3, type S3Connection } from '../../src/storage/s3/s3-client.js';
 import * as disks from '../helpers/disks.js';
 import type { ExpectedEntry } from '../helpers/disks.js';
-import { CLI, freePort, runCli, startServe, type ServeProcess } from '../helpers/processes.js';
+import { CLI } from '../helpers/processes.js';
 import { ensureRadosgw, isRadosgwSkipped, type RadosgwEnv } from '../helpers/radosgw.js';
 import {
   objectWrites,
@@ -20,7 +17,7 @@ import {
   type S3Proxy,
   type S3ProxyOptions,
 } from '../helpers/s3-proxy.js';
-import { importManifest } from '../helpers/services.js';
+import { startStationWorld, type StationWorld } from '../helpers/station-world.js';
 import { uniqueBucketName } from '../helpers/storage.js';
 
 // `longshore station load` into a real Ceph RADOS Gateway through a fault-injecting proxy
@@ -37,12 +34,7 @@ const TIMEOUT = 240_000;
 
 let rgw: RadosgwEnv | null = null;
 let s3: S3Connection;
-let bucket: string;
-let dataDir: string;
-let work: string;
-let server: ServeProcess;
-let customerEnv: NodeJS.ProcessEnv;
-let accessKeyId: string;
+let world: StationWorld;
 
 /** The S3 target as serve and the station read it from the environment (DECISIONS §8). */
 const s3Env = (endpoint: string): NodeJS.ProcessEnv => ({
@@ -50,9 +42,7 @@ const s3Env = (endpoint: string): NodeJS.ProcessEnv => ({
   LONGSHORE_S3_ACCESS_KEY_ID: rgw!.accessKeyId,
   LONGSHORE_S3_SECRET_ACCESS_KEY: rgw!.secretAccessKey,
 });
-const serverArgs = () => ['--server', server.url, '--data-dir', dataDir, '--json'];
-const cli = (args: string[], env: NodeJS.ProcessEnv = {}) => runCli([...args, ...serverArgs()], env);
-const loadArgs = (jobId: string) => ['station', 'load', '--job-id', jobId, ...serverArgs()];
+const loadArgs = (jobId: string) => ['station', 'load', '--job-id', jobId];
 
 beforeAll(async () => {
   try {
@@ -61,61 +51,28 @@ beforeAll(async () => {
     if (isRadosgwSkipped(error)) return;
     throw error;
   }
-  await disks.ensureDiskFixtures();
-  const { endpoint, accessKeyId: ownerKey, secretAccessKey } = rgw;
-  s3 = connectS3({ endpoint, accessKeyId: ownerKey, secretAccessKey });
-  dataDir = await mkdtemp(join(tmpdir(), 'longshore-faults-'));
-  work = await mkdtemp(join(tmpdir(), 'longshore-faults-disks-'));
-  const port = String(await freePort());
-  server = await startServe(['--data-dir', dataDir, '--port', port], s3Env(endpoint));
-  const account = JSON.parse(
-    (await cli(['admin', 'account', 'create', '--email', 'faults@example.org'])).stdout,
-  ) as { accessKeyId: string; secretAccessKey: string };
-  accessKeyId = account.accessKeyId;
-  bucket = uniqueBucketName('faults');
-  const created = await cli(['admin', 'bucket', 'create', bucket, '--owner', accessKeyId]);
-  expect(created.code, created.stderr).toBe(0);
-  customerEnv = {
-    AWS_ACCESS_KEY_ID: accessKeyId,
-    AWS_SECRET_ACCESS_KEY: account.secretAccessKey,
-    LONGSHORE_ENDPOINT: server.url,
-  };
+  const { endpoint, accessKeyId, secretAccessKey } = rgw;
+  s3 = connectS3({ endpoint, accessKeyId, secretAccessKey });
+  world = await startStationWorld('faults', { bucket: uniqueBucketName('faults'), env: s3Env(endpoint) });
 }, TIMEOUT);
 afterAll(async () => {
   s3?.close();
-  server?.proc.kill('SIGTERM');
-  await server?.exited;
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
-  if (work) await rm(work, { recursive: true, force: true });
+  await world?.stop();
 });
 beforeEach((context) => {
   if (rgw === null) context.skip();
 });
 
 /** Creates a job (manifest lines `extra`), puts its SIGNATURE on a copy of `fixture`, receives it. */
-async function receivedJob(fixture: string, name: string, extra: string): Promise<string> {
-  const manifest = join(work, `${name}.yaml`);
-  await writeFile(manifest, importManifest(bucket, `accessKeyId: ${accessKeyId}\n${extra}`));
-  const signatureFile = join(work, `${name}.SIGNATURE`);
-  const args = ['--manifest', manifest, '--signature-file', signatureFile, '--json'];
-  const run = await runCli(['create-job', '--job-type', 'Import', ...args], customerEnv);
-  expect(run.code, run.stderr).toBe(0);
-  const jobId = (JSON.parse(run.stdout) as { JobId: string }).JobId;
-  const image = await disks.copyImage(fixture, await mkdtemp(join(work, `${name}-`)));
-  await disks.putSignature(image, fixture, await readFile(signatureFile, 'utf8'));
-  const receive = await cli(
-    ['station', 'receive', '--job-id', jobId, '--device', image],
-    s3Env(rgw!.endpoint),
-  );
-  expect(receive.code, receive.stderr).toBe(0);
-  return jobId;
+async function receivedJob(fixture: string, extra: string): Promise<string> {
+  return (await world.receivedJob(fixture, extra)).jobId;
 }
 
 /** Loads `jobId` through a new proxy with `options`; returns the summary, status, rows and the proxy's log. */
 async function loadThroughProxy(jobId: string, options: S3ProxyOptions) {
   const proxy = await startS3Proxy(rgw!.endpoint, options);
   try {
-    const load = await runCli(loadArgs(jobId), s3Env(proxy.url));
+    const load = await world.cli(loadArgs(jobId), s3Env(proxy.url));
     expect(load.code, load.stderr).toBe(0);
     const summary = JSON.parse(load.stdout) as { outcome: string; errors: number };
     return { summary, ...(await outcome(jobId)), requests: proxy.requests };
@@ -127,9 +84,11 @@ async function loadThroughProxy(jobId: string, options: S3ProxyOptions) {
 /** The job's GetStatus and the rows of its log object, read from the gateway. */
 async function outcome(jobId: string) {
   const status = JSON.parse(
-    (await runCli(['get-status', '--job-id', jobId, '--json'], customerEnv)).stdout,
+    (await world.customer(['get-status', '--job-id', jobId, '--json'])).stdout,
   ) as Record<string, string | number>;
-  const log = await s3.client.send(new GetObjectCommand({ Bucket: bucket, Key: String(status.LogKey) }));
+  const log = await s3.client.send(
+    new GetObjectCommand({ Bucket: world.bucket, Key: String(status.LogKey) }),
+  );
   const rows = parseImportLog(await log.Body!.transformToString('utf8'));
   return { status, rows, byFile: new Map<string, ImportLogRow>(rows.map((r) => [r.file, r])) };
 }
@@ -143,7 +102,7 @@ async function uploadable(fixture: string, ignored = /^$/): Promise<ExpectedEntr
 
 /** sha256 of the object at `key` in the test bucket. */
 async function storedSha256(key: string): Promise<string> {
-  const answer = await s3.client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  const answer = await s3.client.send(new GetObjectCommand({ Bucket: world.bucket, Key: key }));
   const hash = createHash('sha256');
   for await (const chunk of answer.Body as Readable) hash.update(chunk as Buffer);
   return hash.digest('hex');
@@ -176,7 +135,7 @@ describe('station load into Ceph RGW through a faulty network', () => {
     'ends Success when 10% of writes are answered 503 SlowDown: the loader sends them again',
     async () => {
       const prefix = 'slowdown/';
-      const jobId = await receivedJob(TREE, 'slowdown', `prefix: ${prefix}\n${NOT_MANY}`);
+      const jobId = await receivedJob(TREE, `prefix: ${prefix}\n${NOT_MANY}`);
       const { summary, status, byFile, requests } = await loadThroughProxy(jobId, {
         fail503: { ratio: 0.1, seed: 7 },
       });
@@ -199,9 +158,9 @@ describe('station load into Ceph RGW through a faulty network', () => {
   async function damagedLoad(name: string, resign: boolean): Promise<void> {
     const prefix = `${name}/`;
     const damaged = new Set(['docs/notes.txt', 'photo.jpg']);
-    const jobId = await receivedJob(SMALL, name, `prefix: ${prefix}\n`);
+    const jobId = await receivedJob(SMALL, `prefix: ${prefix}\n`);
     const corrupt = (method: string, path: string) =>
-      method === 'PUT' && [...damaged].some((file) => path === `/${bucket}/${prefix}${file}`);
+      method === 'PUT' && [...damaged].some((file) => path === `/${world.bucket}/${prefix}${file}`);
     const resignWith = resign ? rgw!.secretAccessKey : undefined;
     const { summary, status, byFile, requests } = await loadThroughProxy(jobId, { corrupt, resignWith });
     const files = await uploadable(SMALL);
@@ -253,12 +212,12 @@ describe('station load into Ceph RGW through a faulty network', () => {
           Effect: 'Deny',
           Principal: { AWS: [`arn:aws:iam:::user/${uid}`] },
           Action: ['s3:PutObject'],
-          Resource: [`arn:aws:s3:::${bucket}/${prefix}docs/*`],
+          Resource: [`arn:aws:s3:::${world.bucket}/${prefix}docs/*`],
         },
       ];
       const Policy = JSON.stringify({ Version: '2012-10-17', Statement });
-      await s3.client.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy }));
-      const jobId = await receivedJob(SMALL, 'denied', `prefix: ${prefix}\n`);
+      await s3.client.send(new PutBucketPolicyCommand({ Bucket: world.bucket, Policy }));
+      const jobId = await receivedJob(SMALL, `prefix: ${prefix}\n`);
       const { summary, status, byFile } = await loadThroughProxy(jobId, {});
       const files = await uploadable(SMALL);
       const denied = (e: ExpectedEntry) => e.path.startsWith('docs/');
@@ -281,7 +240,7 @@ describe('station load into Ceph RGW through a faulty network', () => {
       const tooLong = (e: ExpectedEntry) => Buffer.byteLength(prefix + e.path) > 1024;
       const fitting = files.filter((e) => !tooLong(e));
       expect([fitting.length > 0, fitting.length < files.length]).toEqual([true, true]);
-      const jobId = await receivedJob(SMALL, 'too-long', `prefix: ${prefix}\n`);
+      const jobId = await receivedJob(SMALL, `prefix: ${prefix}\n`);
       const { status, byFile, requests } = await loadThroughProxy(jobId, {});
       expectRows(byFile, files, (e) => (tooLong(e) ? [400, 'KeyTooLong'] : OK));
       const sent = new Set(requests.map((r) => r.key));
@@ -298,7 +257,7 @@ describe('station load into Ceph RGW through a faulty network', () => {
     'never writes a verified object twice when a load is killed with SIGKILL and resumed',
     async () => {
       const prefix = 'killed/';
-      const jobId = await receivedJob(TREE, 'killed', `prefix: ${prefix}\n${NOT_MANY}`);
+      const jobId = await receivedJob(TREE, `prefix: ${prefix}\n${NOT_MANY}`);
       const proxy = await startS3Proxy(rgw!.endpoint);
       try {
         const runs: ProxiedRequest[][] = [];
@@ -308,7 +267,7 @@ describe('station load into Ceph RGW through a faulty network', () => {
         }
         expect(runs.length, 'loads killed').toBeGreaterThanOrEqual(2);
         const from = proxy.requests.length;
-        const last = await runCli(loadArgs(jobId), s3Env(proxy.url));
+        const last = await world.cli(loadArgs(jobId), s3Env(proxy.url));
         expect(last.code, last.stderr).toBe(0);
         runs.push(proxy.requests.slice(from));
 
@@ -348,7 +307,8 @@ function foundAgain(killed: ProxiedRequest[], next: ProxiedRequest[]): number {
  */
 async function loadAndKill(jobId: string, proxy: S3Proxy, prefix: string, after: number): Promise<boolean> {
   const env = { ...process.env, ...s3Env(proxy.url) };
-  const proc = spawn(process.execPath, [CLI, ...loadArgs(jobId)], { stdio: 'ignore', env });
+  const args = [...loadArgs(jobId), '--server', world.serverUrl, '--data-dir', world.dataDir, '--json'];
+  const proc = spawn(process.execPath, [CLI, ...args], { stdio: 'ignore', env });
   let done = false;
   const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve())).then(() => (done = true));
   const stored = () => [...objectWrites(proxy.requests).keys()].filter((k) => k.startsWith(prefix)).length;

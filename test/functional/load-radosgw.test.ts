@@ -1,24 +1,12 @@
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parseImportLog, type ImportLogRow } from '../../src/station/import-log/index.js';
 import { connectS3, type S3Connection } from '../../src/storage/s3/s3-client.js';
-import { copyImage, ensureDiskFixtures, putSignature, readExpected } from '../helpers/disks.js';
-import {
-  CLI,
-  freePort,
-  runCli,
-  startServe,
-  type CliResult,
-  type ServeProcess,
-} from '../helpers/processes.js';
+import { readExpected } from '../helpers/disks.js';
 import { ensureRadosgw, isRadosgwSkipped, type RadosgwEnv } from '../helpers/radosgw.js';
-import { importManifest } from '../helpers/services.js';
+import { startStationWorld, type StationWorld } from '../helpers/station-world.js';
 import { uniqueBucketName } from '../helpers/storage.js';
 
 // station-load.test.ts with a real Ceph RADOS Gateway as the storage target: `longshore serve`
@@ -42,13 +30,7 @@ const READERS = 16;
 
 let rgw: RadosgwEnv | null = null;
 let s3: S3Connection;
-let bucket: string;
-let dataDir: string;
-let work: string;
-let server: ServeProcess;
-let serverUrl: string;
-let customerEnv: NodeJS.ProcessEnv;
-let accessKeyId: string;
+let world: StationWorld;
 
 /** The storage options of serve and the station: the gateway, written with the service's keys. */
 const s3Flags = (env: RadosgwEnv) => [
@@ -59,23 +41,6 @@ const s3Flags = (env: RadosgwEnv) => [
   '--s3-secret-access-key',
   env.secretAccessKey,
 ];
-const serverArgs = () => ['--server', serverUrl, '--data-dir', dataDir, '--json'];
-const cli = (args: string[], env: NodeJS.ProcessEnv = {}) => runCli([...args, ...serverArgs()], env);
-
-/** Runs `longshore station ARGS` with the gateway as its target, for up to LOAD_TIMEOUT_MS. */
-function station(args: string[]): Promise<CliResult> {
-  return new Promise((resolve) => {
-    const options = { timeout: LOAD_TIMEOUT_MS, maxBuffer: 16 * 1024 * 1024 };
-    execFile(
-      process.execPath,
-      [CLI, 'station', ...args, ...s3Flags(rgw!), ...serverArgs()],
-      options,
-      (error, stdout, stderr) => {
-        resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
-      },
-    );
-  });
-}
 
 beforeAll(async () => {
   try {
@@ -84,62 +49,28 @@ beforeAll(async () => {
     if (isRadosgwSkipped(error)) return;
     throw error;
   }
-  await ensureDiskFixtures();
   s3 = connectS3({
     endpoint: rgw.endpoint,
     accessKeyId: rgw.accessKeyId,
     secretAccessKey: rgw.secretAccessKey,
   });
-  dataDir = await mkdtemp(join(tmpdir(), 'longshore-rgw-load-'));
-  work = await mkdtemp(join(tmpdir(), 'longshore-rgw-load-disks-'));
-  const port = await freePort();
-  server = await startServe(['--data-dir', dataDir, '--port', String(port), ...s3Flags(rgw)]);
-  serverUrl = `http://127.0.0.1:${port}`;
-  const account = JSON.parse(
-    (await cli(['admin', 'account', 'create', '--email', 'rgw-load@example.org'])).stdout,
-  ) as { accessKeyId: string; secretAccessKey: string };
-  accessKeyId = account.accessKeyId;
-  bucket = uniqueBucketName('load');
-  const created = await cli(['admin', 'bucket', 'create', bucket, '--owner', accessKeyId]);
-  expect(created.code, created.stderr).toBe(0);
-  customerEnv = {
-    AWS_ACCESS_KEY_ID: accessKeyId,
-    AWS_SECRET_ACCESS_KEY: account.secretAccessKey,
-    LONGSHORE_ENDPOINT: serverUrl,
-  };
+  const flags = s3Flags(rgw);
+  const bucket = uniqueBucketName('load');
+  world = await startStationWorld('rgw-load', { bucket, serveArgs: flags, stationArgs: flags });
 }, TIMEOUT);
 afterAll(async () => {
   s3?.close();
-  server?.proc.kill('SIGTERM');
-  await server?.exited;
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
-  if (work) await rm(work, { recursive: true, force: true });
+  await world?.stop();
 });
 beforeEach((context) => {
   if (rgw === null) context.skip();
 });
 
-/** Creates the job for `fixture`, writes its SIGNATURE into a copy of the image, receives it. */
-async function receivedJob(fixture: string, extra: string): Promise<string> {
-  const manifest = join(work, `${fixture}.yaml`);
-  await writeFile(manifest, importManifest(bucket, `accessKeyId: ${accessKeyId}\n${extra}`));
-  const signatureFile = join(work, `${fixture}.SIGNATURE`);
-  const args = ['--manifest', manifest, '--signature-file', signatureFile, '--json'];
-  const run = await runCli(['create-job', '--job-type', 'Import', ...args], customerEnv);
-  expect(run.code, run.stderr).toBe(0);
-  const jobId = (JSON.parse(run.stdout) as { JobId: string }).JobId;
-  const device = await copyImage(fixture, work);
-  await putSignature(device, fixture, await readFile(signatureFile, 'utf8'));
-  const receive = await station(['receive', '--job-id', jobId, '--device', device]);
-  expect(receive.code, receive.stderr).toBe(0);
-  return jobId;
-}
-
 /** One object as the gateway gives it back: its bytes' sha256 and md5, and its Content-Type. */
 async function fetchObject(
   key: string,
 ): Promise<{ sha256: string; md5: string; contentType: string | undefined }> {
-  const answer = await s3.client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  const answer = await s3.client.send(new GetObjectCommand({ Bucket: world.bucket, Key: key }));
   const sha = createHash('sha256');
   const md5 = createHash('md5');
   for await (const chunk of answer.Body as Readable) {
@@ -163,9 +94,10 @@ describe.each(FIXTURES)('station receive + load of %s into Ceph RGW', (fixture) 
     'stores every file with its bytes and a Content-Type, one log row each, Success in GetStatus',
     async () => {
       const prefix = `${fixture}/`;
-      const jobId = await receivedJob(fixture, `prefix: ${prefix}\nlogPrefix: logs/\n`);
+      const { jobId } = await world.receivedJob(fixture, `prefix: ${prefix}\nlogPrefix: logs/\n`);
+      const bucket = world.bucket;
       const started = Date.now();
-      const load = await station(['load', '--job-id', jobId]);
+      const load = await world.cli(['station', 'load', '--job-id', jobId], {}, LOAD_TIMEOUT_MS);
       expect(load.code, load.stderr).toBe(0);
       const loadSeconds = (Date.now() - started) / 1000;
       const summary = JSON.parse(load.stdout) as { outcome: string; errors: number; log: { key: string } };
@@ -173,7 +105,7 @@ describe.each(FIXTURES)('station receive + load of %s into Ceph RGW', (fixture) 
       expect(summary).toMatchObject({ outcome: 'finished', errors: 0, log: { bucket, key: logKey } });
 
       const status = JSON.parse(
-        (await runCli(['get-status', '--job-id', jobId, '--json'], customerEnv)).stdout,
+        (await world.customer(['get-status', '--job-id', jobId, '--json'])).stdout,
       ) as Record<string, unknown>;
       expect(status).toMatchObject({
         LocationCode: 'AtAWS',

@@ -10,7 +10,8 @@ import { importManifest } from './services.js';
 /**
  * A running `longshore serve` with one customer account that owns `bucket`, for functional tests
  * of the station: real processes, real CLI commands, the disk fixtures. `env` goes to serve and to
- * every station command (e.g. the LONGSHORE_S3_* of a storage target).
+ * every command (e.g. the LONGSHORE_S3_* of a storage target); `serveArgs` to serve and
+ * `stationArgs` to every `station` command (e.g. --s3-endpoint and the keys).
  */
 export interface StationWorld {
   readonly dataDir: string;
@@ -21,8 +22,11 @@ export interface StationWorld {
   readonly accessKeyId: string;
   /** AWS_* and LONGSHORE_ENDPOINT of the customer, for customer commands. */
   readonly customerEnv: NodeJS.ProcessEnv;
-  /** An admin or station command against this server and data directory, with --json. */
-  cli(args: string[]): Promise<CliResult>;
+  /**
+   * An admin or station command against this server and data directory, with --json; `env` is
+   * laid over the world's, `timeoutMs` as runCli's.
+   */
+  cli(args: string[], env?: NodeJS.ProcessEnv, timeoutMs?: number): Promise<CliResult>;
   /** A customer command (create-job, get-status, cancel-job...). */
   customer(args: string[]): Promise<CliResult>;
   /** A new job through `create-job`; `extra` is added to the manifest. */
@@ -36,7 +40,7 @@ export interface StationWorld {
 
 export async function startStationWorld(
   label: string,
-  options: { bucket?: string; env?: NodeJS.ProcessEnv } = {},
+  options: { bucket?: string; env?: NodeJS.ProcessEnv; serveArgs?: string[]; stationArgs?: string[] } = {},
 ): Promise<StationWorld> {
   await ensureDiskFixtures();
   const env = options.env ?? {};
@@ -44,10 +48,14 @@ export async function startStationWorld(
   const dataDir = await mkdtemp(join(tmpdir(), `longshore-${label}-`));
   const work = await mkdtemp(join(tmpdir(), `longshore-${label}-disks-`));
   const port = await freePort();
-  const server: ServeProcess = await startServe(['--data-dir', dataDir, '--port', String(port)], env);
+  const serveArgs = ['--data-dir', dataDir, '--port', String(port), ...(options.serveArgs ?? [])];
+  const server: ServeProcess = await startServe(serveArgs, env);
   const serverUrl = `http://127.0.0.1:${port}`;
-  const cli = (args: string[]) =>
-    runCli([...args, '--server', serverUrl, '--data-dir', dataDir, '--json'], env);
+  const cli = (args: string[], over: NodeJS.ProcessEnv = {}, timeoutMs?: number) => {
+    const station = args[0] === 'station' ? (options.stationArgs ?? []) : [];
+    const common = ['--server', serverUrl, '--data-dir', dataDir, '--json'];
+    return runCli([...args, ...station, ...common], { ...env, ...over }, timeoutMs);
+  };
   const created = await cli(['admin', 'account', 'create', '--email', `${label}@example.org`]);
   const account = JSON.parse(created.stdout) as { accessKeyId: string; secretAccessKey: string };
   const madeBucket = await cli(['admin', 'bucket', 'create', bucket, '--owner', account.accessKeyId]);
