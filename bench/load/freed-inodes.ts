@@ -28,7 +28,7 @@ const SET_ASIDE_DIR = 'set-aside';
 const MANY_FILES = 10_000;
 
 /** How long ext4 may skip a freed inode: 60 s, plus 300 s while its inode table block is dirty. */
-export const RECENTLY_FREED_MS = 360_000;
+const RECENTLY_FREED_MS = 360_000;
 
 /** Where the time of the last large deletion is kept (one machine, one bench at a time). */
 const STAMP = join(tmpdir(), 'longshore-bench-freed-inodes.json');
@@ -66,19 +66,18 @@ export async function removeEmbeddedDir(embeddedDir: string): Promise<void> {
 /**
  * Waits until the inodes the bench last freed are out of ext4's window, when they were freed less
  * than RECENTLY_FREED_MS ago on a file system that checks (ext4 without a journal; unknown counts
- * as one). Returns the milliseconds waited.
+ * as one), and says so.
  */
-export async function settleFreedInodes(log: (line: string) => void, now = Date.now): Promise<number> {
+export async function settleFreedInodes(log: (line: string) => void): Promise<void> {
   const last = await lastFreed();
-  if (last === null) return 0;
-  const wait = last.at + RECENTLY_FREED_MS - now();
-  if (wait <= 0 || !(await skipsFreedInodes(last.dir))) return 0;
+  if (last === null) return;
+  const wait = last.at + RECENTLY_FREED_MS - Date.now();
+  if (wait <= 0 || !(await skipsFreedInodes(last.dir))) return;
   log(
     `waiting ${Math.ceil(wait / 1000)} s: ext4 without a journal skips the inodes the last run freed ` +
       'for 6 minutes, and every file created meanwhile would pay for it (docs/performance.md)',
   );
   await sleep(wait);
-  return wait;
 }
 
 async function lastFreed(): Promise<{ at: number; dir: string } | null> {
