@@ -17,6 +17,12 @@ export interface ObjectStore {
    * embedded store: its puts wait for flushes shared by every put in flight).
    */
   readonly uploadConcurrency?: number;
+  /**
+   * True when a putObject without Content-MD5 costs the caller's thread no hashing: the store
+   * computes the MD5 of the bytes it stores elsewhere (the embedded store's file worker) and
+   * answers it as the ETag. A loader then need not hash a small file itself.
+   */
+  readonly hashesBodies?: boolean;
 
   /** Creates a bucket, or adopts an existing one this store's credentials own. InvalidBucketName, BucketAlreadyExists. */
   createBucket(bucket: string): Promise<void>;
@@ -24,7 +30,7 @@ export interface ObjectStore {
   checkBucket(bucket: string): Promise<void>;
 
   /**
-   * One PUT with Content-MD5 (base64 of the body's MD5). BadDigest when the body does not match.
+   * One PUT with Content-MD5 (base64 of the body's MD5; computed when left out). BadDigest when the body does not match.
    * Resolves with the ETag the store answered (quoted), or null when it answered none (then only
    * a HEAD can tell what was stored).
    */
@@ -80,8 +86,11 @@ export interface PutObjectInput extends ObjectHeaders {
   key: string;
   /** Whole or in chunks (sent or written one after the other, never concatenated). */
   body: Buffer | readonly Buffer[];
-  /** base64 MD5 of body. */
-  contentMd5: string;
+  /**
+   * Base64 MD5 of the body, checked by the store (BadDigest). Left out, the store computes it (the
+   * S3 adapter to send it, the embedded store as the ETag: see hashesBodies).
+   */
+  contentMd5?: string;
 }
 
 export interface UploadPartInput {

@@ -55,7 +55,13 @@ export function sidecarName(hash: string): string {
 
 /** File name of an object's bytes for a given ETag (quotes removed). */
 export function dataName(hash: string, bareEtag: string): string {
-  return `${hash}.${bareEtag}${DATA_SUFFIX}`;
+  const [before, after] = dataNameAround(hash);
+  return `${before}${bareEtag}${after}`;
+}
+
+/** dataName's text before and after the ETag: for bytes whose MD5 is yet to be computed. */
+export function dataNameAround(hash: string): readonly [string, string] {
+  return [`${hash}.`, DATA_SUFFIX];
 }
 
 /** The key hash a sidecar file name stands for, or null for any other name. */

@@ -11,10 +11,10 @@ import {
 } from './durable-files.js';
 import type { GroupFlush } from './group-flush.js';
 import type { ObjectStager } from './object-stager.js';
-import { bucketDir, dataName, fanoutDir, keyHash, sidecarName } from './layout.js';
+import { bucketDir, dataName, dataNameAround, fanoutDir, keyHash, sidecarName } from './layout.js';
 import { closeAll, isInTheWay, openBytes, storedSize } from './object-bytes.js';
 import { badDigest, bareEtag } from './rules.js';
-import { readRecord, recordText, serializeRecord, type ObjectRecord } from './sidecar.js';
+import { readRecord, recordTextAround, serializeRecord, type ObjectRecord } from './sidecar.js';
 
 /*
  * One object's files. The sidecar is the commit point: a new object's bytes (a data file, or for a
@@ -146,42 +146,46 @@ async function commitNewObject(
 }
 
 /**
- * commitNewObject's order with group flushes, the files made and renamed by the stager's worker
- * thread, which also checks that `body` hashes to the record's ETag (BadDigest). Returns false,
- * having written nothing, when the key has an object: the caller then commits over it with
- * commitObject. Caller holds the key lock.
+ * commitNewObject's order with group flushes, the files made by the stager's worker thread: the
+ * bytes straight under their name (a data file no sidecar names is no object, and the sweep
+ * removes it after a crash), the sidecar under a temporary name, renamed once the first flush
+ * has made both durable. The worker also computes the body's MD5, which names the bytes and is
+ * the ETag, and checks it against `claimedMd5Hex` when given (BadDigest). Resolves with the MD5
+ * (hex), or null, having written nothing, when the key has an object or its bytes' name is taken:
+ * the caller then commits with commitObject. Caller holds the key lock.
  */
 export async function commitStagedObject(
   loc: ObjectLocation,
   body: Uint8Array | readonly Uint8Array[],
-  record: ObjectRecord,
+  record: Omit<ObjectRecord, 'etag'>,
+  claimedMd5Hex: string | undefined,
   { stager, group }: { stager: ObjectStager; group: GroupFlush },
-): Promise<boolean> {
+): Promise<string | null> {
   const sidecarPath = join(loc.dir, sidecarName(loc.hash));
-  const temps = [tempPath(loc.dir), tempPath(loc.dir)] as const;
-  const outcome = await stager.stage({
+  const sidecarTemp = tempPath(loc.dir);
+  const [before, after] = dataNameAround(loc.hash);
+  const staged = await stager.stage({
     dir: loc.dir,
     sidecarPath,
-    dataTemp: temps[0],
-    sidecarTemp: temps[1],
+    dataPath: [join(loc.dir, before), after],
+    sidecarTemp,
+    sidecar: recordTextAround(record),
     body,
-    sidecar: recordText(record),
-    md5Hex: bareEtag(record.etag),
+    ...(claimedMd5Hex === undefined ? {} : { md5Hex: claimedMd5Hex }),
   });
-  if (outcome === 'exists') return false;
-  if (outcome === 'bad-digest') throw badDigest();
+  if (staged.outcome !== 'staged') {
+    if (staged.outcome === 'bad-digest') throw badDigest();
+    return null;
+  }
   try {
     await group.flush();
-    await stager.place([
-      [temps[0], dataPath(loc, record)],
-      [temps[1], sidecarPath],
-    ]);
+    await stager.place([[sidecarTemp, sidecarPath]]);
     await group.flush();
   } catch (error) {
-    await stager.discard([...temps]);
+    await stager.discard([staged.dataPath, sidecarTemp]);
     throw error;
   }
-  return true;
+  return staged.md5Hex;
 }
 
 /** fsyncs two pending writes side by side; throws the first failure once both have ended. */

@@ -2,32 +2,44 @@ import { Worker } from 'node:worker_threads';
 
 /*
  * The file work of new objects, done by a worker thread. Creating an object's two files (open,
- * write, close), renaming them into place and checking its Content-MD5 are synchronous calls of
- * some tens of microseconds each; on the store's own thread they took about half of a station's
- * main thread when it loaded small files (20,000 files of 4-64 KiB: 5 s of 9.9), while the second
- * core sat partly idle. The worker runs them one after another on that core; the store's thread
- * only copies the body once and posts it. Requests made in the same turn of the event loop go as
- * one message, and so do their answers.
+ * write, close), renaming the sidecar into place and computing the body's MD5 are synchronous
+ * calls of some tens of microseconds each; on the store's own thread they took about half of a
+ * station's main thread when it loaded small files (20,000 files of 4-64 KiB: 5 s of 9.9), while
+ * the second core sat partly idle. The worker runs them one after another on that core; the
+ * store's thread only copies the body once and posts it. Requests made in the same turn of the
+ * event loop go as one message, and so do their answers.
  *
- * The worker knows nothing of objects: it stages files under the names it is given and renames
- * them when told. Durability and order stay with the store (group flushes between the steps).
+ * The worker knows nothing of objects: it stages files under the names it is given (the data
+ * file's name and the sidecar's text with the body's MD5 filled in) and renames them when told.
+ * Durability and order stay with the store (group flushes between the steps).
  */
 
-/** Stages a new object's bytes and sidecar under temporary names (not flushed). */
+/** Text with the body's MD5 (hex) to go between its two parts. */
+export type Md5Template = readonly [before: string, after: string];
+
+/** Stages a new object's bytes (under their final name) and its sidecar (under a temporary one); not flushed. */
 export interface StageRequest {
   /** The fan-out folder; created if missing. */
   dir: string;
   /** When this file exists, nothing is staged: the key has an object (answer 'exists'). */
   sidecarPath: string;
-  dataTemp: string;
+  /**
+   * The data file's path. When a file of that name exists (bytes of a put that did not commit),
+   * nothing is staged either (answer 'exists': the caller commits the slow way, over it).
+   */
+  dataPath: Md5Template;
   sidecarTemp: string;
+  sidecar: Md5Template;
   body: Uint8Array | readonly Uint8Array[];
-  sidecar: string;
-  /** The MD5 the body must have (hex); otherwise nothing is staged (answer 'bad-digest'). */
-  md5Hex: string;
+  /** The MD5 the body must have (hex), when the caller claims one; otherwise nothing is staged (answer 'bad-digest'). */
+  md5Hex?: string;
 }
 
 export type StageOutcome = 'staged' | 'exists' | 'bad-digest';
+
+/** What stage() did and, once staged, the body's MD5 (hex) and the data file's path. */
+export type StageResult =
+  { outcome: 'staged'; md5Hex: string; dataPath: string } | { outcome: 'exists' | 'bad-digest' };
 
 type Request =
   | ({ kind: 'stage' } & Omit<StageRequest, 'body'>)
@@ -36,7 +48,7 @@ type Request =
 
 interface Answer {
   id: number;
-  outcome?: StageOutcome;
+  result?: StageResult;
   error?: { code: string; message: string };
 }
 
@@ -48,6 +60,8 @@ const WORKER_SOURCE = `
 const { parentPort } = process.getBuiltinModule('node:worker_threads');
 const fs = process.getBuiltinModule('node:fs');
 const { createHash } = process.getBuiltinModule('node:crypto');
+// Folders this thread made or found: each put would otherwise ask again (a mkdir call each).
+const knownDirs = new Set();
 function writeWhole(path, bytes) {
   const fd = fs.openSync(path, 'wx', 0o644);
   try {
@@ -57,23 +71,45 @@ function writeWhole(path, bytes) {
     fs.closeSync(fd);
   }
 }
+// writeWhole in a folder made if missing (again if it went away since this thread saw it).
+function createIn(dir, path, bytes) {
+  if (!knownDirs.has(dir)) {
+    fs.mkdirSync(dir, { recursive: true });
+    knownDirs.add(dir);
+  }
+  try {
+    writeWhole(path, bytes);
+  } catch (error) {
+    if (error?.code !== 'ENOENT') throw error;
+    knownDirs.delete(dir);
+    fs.mkdirSync(dir, { recursive: true });
+    knownDirs.add(dir);
+    writeWhole(path, bytes);
+  }
+}
 function removeQuietly(paths) {
   for (const path of paths) try { fs.rmSync(path, { force: true }); } catch {}
 }
 const handlers = {
   stage(r) {
-    fs.mkdirSync(r.dir, { recursive: true });
-    if (fs.existsSync(r.sidecarPath)) return 'exists';
+    if (fs.existsSync(r.sidecarPath)) return { outcome: 'exists' };
     const body = new Uint8Array(r.body);
-    if (createHash('md5').update(body).digest('hex') !== r.md5Hex) return 'bad-digest';
+    const md5Hex = createHash('md5').update(body).digest('hex');
+    if (r.md5Hex !== undefined && md5Hex !== r.md5Hex) return { outcome: 'bad-digest' };
+    const dataPath = r.dataPath[0] + md5Hex + r.dataPath[1];
     try {
-      writeWhole(r.dataTemp, body);
-      writeWhole(r.sidecarTemp, Buffer.from(r.sidecar, 'utf8'));
+      createIn(r.dir, dataPath, body);
     } catch (error) {
-      removeQuietly([r.dataTemp, r.sidecarTemp]);
+      if (error?.code === 'EEXIST') return { outcome: 'exists' };
       throw error;
     }
-    return 'staged';
+    try {
+      writeWhole(r.sidecarTemp, Buffer.from(r.sidecar[0] + md5Hex + r.sidecar[1], 'utf8'));
+    } catch (error) {
+      removeQuietly([dataPath, r.sidecarTemp]);
+      throw error;
+    }
+    return { outcome: 'staged', md5Hex, dataPath };
   },
   place(r) {
     for (const [from, to] of r.renames) fs.renameSync(from, to);
@@ -84,7 +120,7 @@ const handlers = {
 };
 function answer(r) {
   try {
-    return { id: r.id, outcome: handlers[r.kind](r) };
+    return { id: r.id, result: handlers[r.kind](r) };
   } catch (error) {
     const code = typeof error?.code === 'string' ? error.code : 'EIO';
     return { id: r.id, error: { code, message: String(error?.message ?? error) } };
@@ -99,7 +135,7 @@ parentPort.on('message', (batch) => {
 `;
 
 interface Waiting {
-  resolve: (outcome: StageOutcome | undefined) => void;
+  resolve: (result: StageResult | undefined) => void;
   reject: (error: Error) => void;
 }
 
@@ -118,10 +154,12 @@ export class ObjectStager {
   }
 
   /** Stages a new object (see StageRequest); fs errors reject with Node's code. */
-  async stage(request: StageRequest): Promise<StageOutcome> {
+  async stage(request: StageRequest): Promise<StageResult> {
     const { body, ...rest } = request;
-    const outcome = await this.#send({ kind: 'stage', ...rest }, ownedCopy(body));
-    return outcome ?? 'staged';
+    const result = await this.#send({ kind: 'stage', ...rest }, ownedCopy(body));
+    if (result === undefined)
+      throw Object.assign(new Error('the file worker gave no answer'), { code: 'EIO' });
+    return result;
   }
 
   /** Renames each `[from, to]` in order (not flushed); the first failure rejects. */
@@ -142,7 +180,7 @@ export class ObjectStager {
     this.#fail('the store was closed');
   }
 
-  #send(request: Request, body?: ArrayBuffer): Promise<StageOutcome | undefined> {
+  #send(request: Request, body?: ArrayBuffer): Promise<StageResult | undefined> {
     return new Promise((resolve, reject) => {
       const id = this.#nextId++;
       this.#waiting.set(id, { resolve, reject });
@@ -174,7 +212,7 @@ export class ObjectStager {
     for (const answer of answers) {
       const waiter = this.#waiting.get(answer.id);
       this.#waiting.delete(answer.id);
-      if (answer.error === undefined) waiter?.resolve(answer.outcome);
+      if (answer.error === undefined) waiter?.resolve(answer.result);
       else waiter?.reject(Object.assign(new Error(answer.error.message), { code: answer.error.code }));
     }
     // Idle: the process may end without closing the store (nothing is lost: nothing waits).

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { ListedObject, ObjectHeaders, StoredObject } from '../port.js';
 import { unlessMissingSync } from './durable-files.js';
 import { keyHash, sidecarName } from './layout.js';
+import { bareEtag } from './rules.js';
 
 /** Header fields kept in a sidecar (metadata is kept apart, as S3 does). */
 const HEADER_FIELDS = [
@@ -43,16 +44,17 @@ export function pickHeaders(input: ObjectHeaders): ObjectHeaders {
 
 /** The record of a new object from its request headers. */
 export function newRecord(key: string, size: number, etag: string, input: ObjectHeaders): ObjectRecord {
+  return { ...recordWithoutEtag(key, size, input), etag };
+}
+
+/** newRecord before its ETag is known (the store's file worker computes it). */
+export function recordWithoutEtag(
+  key: string,
+  size: number,
+  input: ObjectHeaders,
+): Omit<ObjectRecord, 'etag'> {
   const { metadata, ...headers } = pickHeaders(input);
-  return {
-    format: 1,
-    key,
-    size,
-    etag,
-    lastModified: new Date().toISOString(),
-    headers,
-    metadata: metadata ?? {},
-  };
+  return { format: 1, key, size, lastModified: new Date().toISOString(), headers, metadata: metadata ?? {} };
 }
 
 /** The sidecar's text. */
@@ -62,7 +64,18 @@ export function serializeRecord(record: ObjectRecord): Buffer {
 
 /** The sidecar's text as a string. */
 export function recordText(record: ObjectRecord): string {
-  return JSON.stringify(record);
+  const [before, after] = recordTextAround(record);
+  return `${before}${bareEtag(record.etag)}${after}`;
+}
+
+/**
+ * The sidecar's text before and after the bare ETag (JSON, the ETag last), for a record whose
+ * ETag is the MD5 of bytes not hashed yet: a hex digest (or `hex-N`) needs no escaping.
+ */
+export function recordTextAround(record: Omit<ObjectRecord, 'etag'>): readonly [string, string] {
+  const { format, key, size, lastModified, headers, metadata } = record;
+  const text = JSON.stringify({ format, key, size, lastModified, headers, metadata });
+  return [`${text.slice(0, -1)},"etag":"\\"`, '\\""}'];
 }
 
 function isStringMap(value: unknown): value is Record<string, string> {

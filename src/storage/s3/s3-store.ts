@@ -89,8 +89,9 @@ class S3Store implements ObjectStore {
     checkObjectTarget(input.bucket, input.key);
     checkHeaders(input);
     checkUploadSize(bodyLength(input.body));
-    checkDigestForm(input.contentMd5);
-    const headers = { ...objectHeaderFields(input), 'content-md5': input.contentMd5 };
+    const contentMd5 = input.contentMd5 ?? createHash('md5').update(wholeBody(input.body)).digest('base64');
+    checkDigestForm(contentMd5);
+    const headers = { ...objectHeaderFields(input), 'content-md5': contentMd5 };
     return this.connection.putter.put({ bucket: input.bucket, key: input.key, headers, body: input.body });
   }
 

@@ -40,6 +40,8 @@ export interface Call {
    * so a body damaged on the way is refused by the server (XAmzContentSHA256Mismatch, BadDigest).
    */
   readonly signedPayload?: boolean;
+  /** A PutObject sent without Content-MD5 (to a store that hashes bodies itself). */
+  readonly unclaimed?: boolean;
 }
 
 export type Fault = 'slowdown' | 'internal' | 'reset' | 'corrupt' | 'deny' | 'no-etag' | 'wrong-etag';
@@ -65,6 +67,8 @@ export class FaultyStore implements ObjectStore {
   peakInFlightRequests = 0;
   /** What the wrapper tells the loader about uploads at once (ObjectStore.uploadConcurrency). */
   uploadConcurrency?: number;
+  /** What the wrapper tells the loader about hashing bodies (ObjectStore.hashesBodies). */
+  hashesBodies?: boolean;
   /** Milliseconds every request waits before going on (makes requests overlap). */
   delayMs = 0;
   /** Told of every request as it arrives. */
@@ -97,7 +101,12 @@ export class FaultyStore implements ObjectStore {
   }
   putObject(input: PutObjectInput): Promise<{ etag: string | null }> {
     return this.run(
-      { op: 'PutObject', key: input.key, bytes: bodyLength(input.body) },
+      {
+        op: 'PutObject',
+        key: input.key,
+        bytes: bodyLength(input.body),
+        ...(input.contentMd5 === undefined ? { unclaimed: true } : {}),
+      },
       (body) => this.inner.putObject({ ...input, body: body ?? input.body }),
       wholeBody(input.body),
     );

@@ -50,6 +50,37 @@ describe('putSingle with readAll', () => {
     expect((await store.headObject('import', 'dir/file.txt'))?.etag).toBe(`"${md5Hex}"`);
   });
 
+  it('leaves the MD5 to a store that hashes bodies: no Content-MD5, its ETag is the MD5 logged', async () => {
+    const { ctx, store } = await context();
+    store.hashesBodies = true;
+    const bytes = Buffer.from('hashed by the store\n');
+    const outcome = await putSingle(ctx, source(bytes), false, () => {});
+    const md5Hex = createHash('md5').update(bytes).digest('hex');
+    expect(outcome).toMatchObject({ kind: 'stored', md5Hex, uploaded: true });
+    expect(store.calls).toEqual([expect.objectContaining({ op: 'PutObject', unclaimed: true })]);
+    expect((await store.headObject('import', 'dir/file.txt'))?.etag).toBe(`"${md5Hex}"`);
+  });
+
+  it('hashes the file itself for such a store when resuming, to compare with what is there', async () => {
+    const { ctx, store } = await context();
+    store.hashesBodies = true;
+    const bytes = Buffer.from('already there\n');
+    await putSingle(ctx, source(bytes), false, () => {});
+    const outcome = await putSingle(ctx, source(bytes), true, () => {});
+    expect(outcome).toMatchObject({ kind: 'stored', uploaded: false });
+    expect(store.count('PutObject')).toBe(1);
+  });
+
+  it('such a store answering an ETag that is no MD5 gives an InternalError row with the MD5 of the file', async () => {
+    const { ctx, store } = await context();
+    store.hashesBodies = true;
+    store.inject('no-etag', (c) => c.op === 'PutObject');
+    const bytes = Buffer.from('no answer\n');
+    const outcome = await putSingle(ctx, source(bytes), false, () => {});
+    const md5Hex = createHash('md5').update(bytes).digest('hex');
+    expect(outcome).toMatchObject({ kind: 'refused', code: 'InternalError', md5Hex });
+  });
+
   it('a file that gives other than its size is unreadable (a 508 row), and nothing is sent', async () => {
     const { ctx, store } = await context();
     const outcome = await putSingle(ctx, source(Buffer.from('short'), 9), false, () => {});
