@@ -119,6 +119,15 @@ describe.each(storeFactories())('ObjectStore contract: $name', (factory) => {
       expect(await readAll(await store().getObject(bucket, 'empty'))).toHaveLength(0);
     });
 
+    it('computes the MD5 of a PUT without Content-MD5 and answers it as the ETag', async () => {
+      const body = randomBytes(100_000);
+      const pieces = [body.subarray(0, 40_000), body.subarray(40_000)];
+      const { etag } = await store().putObject({ bucket, key: 'unclaimed', body: pieces });
+      expect(etag).toBe(`"${md5Hex(body)}"`);
+      expect(await store().headObject(bucket, 'unclaimed')).toMatchObject({ size: 100_000, etag });
+      expect(await readAll(await store().getObject(bucket, 'unclaimed'))).toEqual(body);
+    });
+
     it('shows the last of two PUTs to one key, never a mix', async () => {
       await put('overwrite', Buffer.from('first version, longer than the second'));
       await put('overwrite', Buffer.from('second'));

@@ -18,8 +18,9 @@ import { readRecord, recordTextAround, serializeRecord, type ObjectRecord } from
 
 /*
  * One object's files. The sidecar is the commit point: a new object's bytes (a data file, or for a
- * multipart object a data folder of its parts) are renamed into place under a name that carries
- * their ETag, and only then does the new sidecar replace the old one. A crash at any step leaves
+ * multipart object a data folder of its parts) are put in place under a name that carries their
+ * ETag (renamed there, or written there by the stager), and only then does the new sidecar
+ * replace the old one. A crash at any step leaves
  * the old object whole (old sidecar, old bytes) or the new one whole; the bytes of the loser are a
  * data file or folder that no sidecar names, which readers ignore and open() removes (a folder
  * whose removal was cut short included: readers never follow a sidecar to it). Writers of the
