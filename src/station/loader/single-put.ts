@@ -86,11 +86,11 @@ interface WholeFile {
 }
 
 /**
- * The file's bytes, exactly `src.size` of them (else a ReadError), and their MD5 unless `hash` is
- * false and the file comes in one read (a stream is hashed as it is read anyway): in one read when the device
+ * The file's bytes, exactly `src.size` of them (else a ReadError): in one read when the device
  * reader can and the file fits a chunk, else as the stream's chunks (pooled 1 MiB chunks for a
  * larger file, which go back to the pool once stored; one buffer of the file's size would be
- * garbage for V8 to collect).
+ * garbage for V8 to collect). With their MD5, unless `hash` is false and the file came in one
+ * read (a stream is hashed as it is read anyway).
  */
 async function readWhole(ctx: UploadContext, src: ObjectSource, hash: boolean): Promise<WholeFile> {
   if (src.readAll && src.size <= fileChunks.chunkBytes) {

@@ -35,8 +35,6 @@ export interface StageRequest {
   md5Hex?: string;
 }
 
-export type StageOutcome = 'staged' | 'exists' | 'bad-digest';
-
 /** What stage() did and, once staged, the body's MD5 (hex) and the data file's path. */
 export type StageResult =
   { outcome: 'staged'; md5Hex: string; dataPath: string } | { outcome: 'exists' | 'bad-digest' };
