@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 
 /**
@@ -139,6 +140,13 @@ export const S3_LIMITS = {
 /** The bytes of a body given whole or in chunks. */
 export function bodyLength(body: Buffer | readonly Buffer[]): number {
   return Buffer.isBuffer(body) ? body.length : body.reduce((sum, chunk) => sum + chunk.length, 0);
+}
+
+/** The MD5 of a body given whole or in chunks (hashed in place: no concatenated copy). */
+export function md5Of(body: Buffer | readonly Buffer[]): Buffer {
+  const hash = createHash('md5');
+  for (const chunk of Buffer.isBuffer(body) ? [body] : body) hash.update(chunk);
+  return hash.digest();
 }
 
 /** A body given whole or in chunks, as one Buffer (copied only when in chunks). */

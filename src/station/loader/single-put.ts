@@ -1,6 +1,5 @@
-import { createHash } from 'node:crypto';
 import { fileChunks } from '../../devices/index.js';
-import { bareEtag } from '../../storage/index.js';
+import { bareEtag, md5Of } from '../../storage/index.js';
 import { bodyLength } from '../../storage/port.js';
 import { ChunkReader, firstBytes } from './chunk-reader.js';
 import {
@@ -120,11 +119,4 @@ async function alreadyThere(
 ): Promise<boolean> {
   const stored = await storeCall(ctx, 'HeadObject', src.key, () => ctx.store.headObject(ctx.bucket, src.key));
   return matches(stored, src.size, md5Hex, headers);
-}
-
-/** The MD5 of bytes given whole or in the chunks they were read in. */
-function md5Of(body: Buffer | readonly Buffer[]): Buffer {
-  const md5 = createHash('md5');
-  for (const piece of Buffer.isBuffer(body) ? [body] : body) md5.update(piece);
-  return md5.digest();
 }

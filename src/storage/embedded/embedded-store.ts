@@ -12,7 +12,7 @@ import type {
   StoredObject,
   UploadPartInput,
 } from '../port.js';
-import { bodyLength } from '../port.js';
+import { bodyLength, md5Of } from '../port.js';
 import { syncDir, TempFile, unlessMissingSync, type PendingBytes } from './durable-files.js';
 import { FileSystemFlusher, GroupFlush } from './group-flush.js';
 import { KeyedLock } from './keyed-lock.js';
@@ -40,7 +40,6 @@ import {
   checkPartNumber,
   checkUploadSize,
   claimedMd5Hex,
-  md5Of,
   verifyContentMd5,
 } from './rules.js';
 import { newRecord, pickHeaders, recordWithoutEtag, toStored, type ObjectRecord } from './sidecar.js';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { storageErrorOf } from '../errors.js';
-import { S3_LIMITS, type ObjectHeaders } from '../port.js';
+import { md5Of, S3_LIMITS, type ObjectHeaders } from '../port.js';
 
 /*
  * S3's request rules, as a real S3 server (Ceph RGW, AWS) enforces them, with the same codes.
@@ -110,13 +110,6 @@ export function claimedMd5Hex(contentMd5: string): string {
 /** BadDigest: a body that does not hash to its Content-MD5. */
 export function badDigest(): Error {
   return storageErrorOf('BadDigest', 'the body does not match its Content-MD5');
-}
-
-/** The MD5 of a body given whole or in chunks (hashed in place: no concatenated copy). */
-export function md5Of(body: Buffer | readonly Buffer[]): Buffer {
-  const hash = createHash('md5');
-  for (const chunk of Buffer.isBuffer(body) ? [body] : body) hash.update(chunk);
-  return hash.digest();
 }
 
 /** An ETag without its surrounding quotes (clients send part ETags either way). */

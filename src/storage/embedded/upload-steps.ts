@@ -7,7 +7,8 @@ import { KeyedLock } from './keyed-lock.js';
 import { uploadDir } from './layout.js';
 import * as multipart from './multipart.js';
 import type { ObjectLocation } from './object-files.js';
-import { bareEtag, checkUploadSize, md5Of, verifyContentMd5 } from './rules.js';
+import { md5Of } from '../port.js';
+import { bareEtag, checkUploadSize, verifyContentMd5 } from './rules.js';
 import { newRecord, type ObjectRecord } from './sidecar.js';
 
 /*

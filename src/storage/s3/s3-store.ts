@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { PassThrough, Readable } from 'node:stream';
 import {
   AbortMultipartUploadCommand,
@@ -20,7 +19,7 @@ import {
   checkPartNumber,
   checkUploadSize,
 } from '../embedded/rules.js';
-import { bodyLength, wholeBody } from '../port.js';
+import { bodyLength, md5Of } from '../port.js';
 import type {
   CompleteMultipartInput,
   ListedObject,
@@ -89,7 +88,7 @@ class S3Store implements ObjectStore {
     checkObjectTarget(input.bucket, input.key);
     checkHeaders(input);
     checkUploadSize(bodyLength(input.body));
-    const contentMd5 = input.contentMd5 ?? createHash('md5').update(wholeBody(input.body)).digest('base64');
+    const contentMd5 = input.contentMd5 ?? md5Of(input.body).toString('base64');
     checkDigestForm(contentMd5);
     const headers = { ...objectHeaderFields(input), 'content-md5': contentMd5 };
     return this.connection.putter.put({ bucket: input.bucket, key: input.key, headers, body: input.body });
@@ -121,7 +120,7 @@ class S3Store implements ObjectStore {
     const answer = await this.connection.putter.put({ ...input, query, headers });
     if (answer.etag !== null) return { etag: answer.etag };
     // A gateway that answers without an ETag: the part's is its MD5, as S3 defines it.
-    const md5 = input.contentMd5 ?? createHash('md5').update(wholeBody(input.body)).digest('base64');
+    const md5 = input.contentMd5 ?? md5Of(input.body).toString('base64');
     return { etag: etagOfContentMd5(md5) };
   }
 
