@@ -69,19 +69,18 @@ function writeWhole(path, bytes) {
     fs.closeSync(fd);
   }
 }
+function makeDir(dir) {
+  fs.mkdirSync(dir, { recursive: true });
+  knownDirs.add(dir);
+}
 // writeWhole in a folder made if missing (again if it went away since this thread saw it).
 function createIn(dir, path, bytes) {
-  if (!knownDirs.has(dir)) {
-    fs.mkdirSync(dir, { recursive: true });
-    knownDirs.add(dir);
-  }
+  if (!knownDirs.has(dir)) makeDir(dir);
   try {
     writeWhole(path, bytes);
   } catch (error) {
     if (error?.code !== 'ENOENT') throw error;
-    knownDirs.delete(dir);
-    fs.mkdirSync(dir, { recursive: true });
-    knownDirs.add(dir);
+    makeDir(dir);
     writeWhole(path, bytes);
   }
 }
