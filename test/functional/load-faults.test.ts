@@ -75,7 +75,7 @@ async function loadThroughProxy(jobId: string, options: S3ProxyOptions) {
     const load = await world.cli(loadArgs(jobId), s3Env(proxy.url));
     expect(load.code, load.stderr).toBe(0);
     const summary = JSON.parse(load.stdout) as { outcome: string; errors: number };
-    return { summary, ...(await outcome(jobId)), requests: proxy.requests };
+    return { summary, stderr: load.stderr, ...(await outcome(jobId)), requests: proxy.requests };
   } finally {
     await proxy.stop();
   }
@@ -124,8 +124,10 @@ function expectRows(
   files: ExpectedEntry[],
   expected: (e: ExpectedEntry) => unknown[],
 ) {
-  for (const e of files)
-    expect([e.path, byFile.get(e.path)?.status, byFile.get(e.path)?.code]).toEqual([e.path, ...expected(e)]);
+  for (const e of files) {
+    const row = byFile.get(e.path);
+    expect([e.path, row?.status, row?.code], JSON.stringify(row)).toEqual([e.path, ...expected(e)]);
+  }
 }
 
 const OK = [200, 'OK'];
@@ -136,13 +138,13 @@ describe('station load into Ceph RGW through a faulty network', () => {
     async () => {
       const prefix = 'slowdown/';
       const jobId = await receivedJob(TREE, `prefix: ${prefix}\n${NOT_MANY}`);
-      const { summary, status, byFile, requests } = await loadThroughProxy(jobId, {
+      const { summary, stderr, status, byFile, requests } = await loadThroughProxy(jobId, {
         fail503: { ratio: 0.1, seed: 7 },
       });
       const files = await uploadable(TREE, /^many\//);
-      expect(summary).toMatchObject({ outcome: 'finished', errors: 0 });
+      expectRows(byFile, files, () => OK); // first: a failed row names its file and error
+      expect(summary, stderr).toMatchObject({ outcome: 'finished', errors: 0 });
       expect([status.ProgressCode, status.ErrorCount]).toEqual(['Success', 0]);
-      expectRows(byFile, files, () => OK);
       const puts = requests.filter((r) => r.method === 'PUT' && r.key.startsWith(prefix));
       const refused = puts.filter((r) => r.injected === 'slowdown');
       expect(refused.length).toBeGreaterThan(files.length * 0.05);
