@@ -36,6 +36,14 @@ export interface ObjectStore {
    * a HEAD can tell what was stored).
    */
   putObject(input: PutObjectInput): Promise<{ etag: string | null }>;
+  /**
+   * One PUT of `input.size` bytes sent as `input.body` gives them, hashed by nobody before they go
+   * (no Content-MD5; an S3 request signs UNSIGNED-PAYLOAD): the caller compares the ETag answered,
+   * the store's MD5 of what it stored, with the MD5 it took on the way. A failure of the body fails
+   * the put with nothing stored (the caller knows its own failure; the store may report it as a
+   * storage error). Optional: a loader sends large files as multipart uploads to a store without it.
+   */
+  putObjectStream?(input: StreamPutInput): Promise<{ etag: string | null }>;
 
   createMultipartUpload(
     input: ObjectHeaders & { bucket: string; key: string },
@@ -92,6 +100,16 @@ export interface PutObjectInput extends ObjectHeaders {
    * S3 adapter to send it, the embedded store as the ETag: see hashesBodies).
    */
   contentMd5?: string;
+}
+
+export interface StreamPutInput extends ObjectHeaders {
+  bucket: string;
+  key: string;
+  /** The bytes `body` gives, exactly (the request's Content-Length). */
+  size: number;
+  body: AsyncIterable<Buffer>;
+  /** Told of each chunk of `body` once the store holds no reference to it (it may be used again). */
+  sent?(chunk: Buffer): void;
 }
 
 export interface UploadPartInput {

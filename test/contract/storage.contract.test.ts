@@ -19,6 +19,14 @@ function expectedMultipartEtag(parts: Buffer[]): string {
   return `"${md5Hex(digests)}-${parts.length}"`;
 }
 
+/** A streamed body of these chunks, given one at a time as a device reader gives them. */
+async function* fromChunks(chunks: Buffer[]): AsyncGenerator<Buffer> {
+  for (const chunk of chunks) {
+    await new Promise((resolve) => setImmediate(resolve));
+    yield chunk;
+  }
+}
+
 /** Keys in S3's order: by their UTF-8 bytes. */
 function byUtf8(keys: string[]): string[] {
   return [...keys].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
@@ -126,6 +134,41 @@ describe.each(storeFactories())('ObjectStore contract: $name', (factory) => {
       expect(etag).toBe(`"${md5Hex(body)}"`);
       expect(await store().headObject(bucket, 'unclaimed')).toMatchObject({ size: 100_000, etag });
       expect(await readAll(await store().getObject(bucket, 'unclaimed'))).toEqual(body);
+    });
+
+    it('stores a streamed PUT as its body comes and answers the MD5 of the bytes as the ETag', async () => {
+      const body = randomBytes(3 * MiB + 12_345);
+      const chunks = [body.subarray(0, MiB), body.subarray(MiB, 2 * MiB), body.subarray(2 * MiB)];
+      const sent: Buffer[] = [];
+      const input = { bucket, key: 'streamed', size: body.length, contentType: 'application/x-test' };
+      const { etag } = await store().putObjectStream!({
+        ...input,
+        body: fromChunks(chunks),
+        sent: (c) => sent.push(c),
+      });
+      expect(etag).toBe(`"${md5Hex(body)}"`);
+      expect(sent).toEqual(chunks);
+      const stored = await store().headObject(bucket, 'streamed');
+      expect(stored).toMatchObject({ size: body.length, etag, contentType: 'application/x-test' });
+      expect(await readAll(await store().getObject(bucket, 'streamed'))).toEqual(body);
+    });
+
+    it('stores nothing when a streamed body fails before its end, and keeps the object it would replace', async () => {
+      await put('streamed-failing', Buffer.from('the version before'));
+      const failure = new Error('unreadable sector');
+      async function* failing(): AsyncGenerator<Buffer> {
+        yield randomBytes(MiB);
+        throw failure;
+      }
+      const input = { bucket, key: 'streamed-failing', size: 2 * MiB, body: failing() };
+      await expect(store().putObjectStream!(input)).rejects.toBeDefined();
+      await expect(
+        store().putObjectStream!({ ...input, key: 'streamed-new', body: failing() }),
+      ).rejects.toBeDefined();
+      expect((await readAll(await store().getObject(bucket, 'streamed-failing'))).toString()).toBe(
+        'the version before',
+      );
+      expect(await store().headObject(bucket, 'streamed-new')).toBeNull();
     });
 
     it('shows the last of two PUTs to one key, never a mix', async () => {

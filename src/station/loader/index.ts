@@ -4,8 +4,11 @@
 // In short (details in the files named):
 // - walk-loader.ts: device reads are sequential in walk order; uploads overlap in the background,
 //   bounded by `concurrency` files and `maxInFlightBytes` of bodies (quota.ts). Files up to
-//   `singlePutMax` go as one PUT (single-put.ts), bigger ones as multipart (multipart.ts); every
-//   request carries Content-MD5 and every upload is checked by HEAD (size, ETag).
+//   `singlePutMax` go as one PUT with Content-MD5 (single-put.ts); bigger ones up to
+//   `streamPutMax`, to a store that takes them, as one PUT streamed as it is read and checked by
+//   the ETag answered (stream-put.ts); the rest as multipart, each part protected by its signed
+//   SHA-256 and the object checked by HEAD (multipart.ts). Every object is checked against the
+//   MD5 or multipart ETag of the bytes read.
 // - retry.ts: 500/503/SlowDown/RequestTimeout/connection resets (and BadDigest) are retried with
 //   full-jitter backoff; what retries cannot cure is the file's log row. Unreadable files are
 //   508 rows; a device-scope error stops the load (runLoad rejects, the log is kept).

@@ -1,4 +1,5 @@
 import { CatalogError } from '../../catalog/index.js';
+import { DeviceReadError } from '../../devices/port.js';
 import { isRetryable } from '../../storage/index.js';
 import type { RetryPolicy } from './types.js';
 
@@ -25,6 +26,7 @@ export interface RetryNotice {
 
 /** True when sending the same request again may succeed. Never throws. */
 export function shouldRetry(error: unknown): boolean {
+  if (error instanceof DeviceReadError) return false; // the device's, whatever its errno (a streamed body)
   if (error instanceof CatalogError && error.code === 'BadDigest') return true;
   return isRetryable(error);
 }

@@ -13,6 +13,13 @@ const MIB = 1024 * 1024;
  */
 export const DEFAULT_CONCURRENCY = 32;
 
+/**
+ * Files up to this size (above singlePutMax) go as one streamed PUT where the store takes them:
+ * one hash of every byte on each side instead of two (stream-put.ts). Larger ones go in parts,
+ * which a far-away store takes on several connections at once, and a failure costs one part.
+ */
+export const DEFAULT_STREAM_PUT_MAX = 1024 * MIB;
+
 /** Retries when the options give none: 6 tries over about 20 s at most. */
 export const DEFAULT_RETRY: RetryPolicy = { attempts: 6, baseMs: 250, maxMs: 8000 };
 
@@ -22,6 +29,7 @@ export interface LoadSettings {
   readonly partSize: number;
   readonly maxInFlightBytes: number;
   readonly singlePutMax: number;
+  readonly streamPutMax: number;
   readonly retry: RetryPolicy;
   readonly checkpointEveryMs: number;
   readonly countFirst: boolean;
@@ -30,7 +38,7 @@ export interface LoadSettings {
 
 /**
  * The settings of `options` with defaults. Throws RangeError for a concurrency below 1, a part
- * size below 5 MiB or above 5 GiB, a single-PUT maximum above 5 GiB, a budget below the part size
+ * size below 5 MiB or above 5 GiB, a single-PUT or streamed-PUT maximum above 5 GiB, a budget below the part size
  * or the single-PUT maximum, or a retry policy with fewer than one attempt.
  */
 export function loadSettings(options: LoadOptions): LoadSettings {
@@ -40,6 +48,7 @@ export function loadSettings(options: LoadOptions): LoadSettings {
     partSize,
     maxInFlightBytes: options.maxInFlightBytes ?? 256 * MIB,
     singlePutMax: options.singlePutMax ?? partSize,
+    streamPutMax: options.streamPutMax ?? DEFAULT_STREAM_PUT_MAX,
     retry: options.retry ?? DEFAULT_RETRY,
     checkpointEveryMs: options.checkpointEveryMs ?? 1500,
     countFirst: options.countFirst ?? true,
@@ -53,6 +62,10 @@ export function loadSettings(options: LoadOptions): LoadSettings {
   check(
     settings.singlePutMax >= 0 && settings.singlePutMax <= S3_LIMITS.maxSinglePutBytes,
     `singlePutMax must be between 0 and ${S3_LIMITS.maxSinglePutBytes} bytes`,
+  );
+  check(
+    settings.streamPutMax >= 0 && settings.streamPutMax <= S3_LIMITS.maxSinglePutBytes,
+    `streamPutMax must be between 0 and ${S3_LIMITS.maxSinglePutBytes} bytes`,
   );
   check(
     settings.maxInFlightBytes >= Math.max(partSize, settings.singlePutMax),

@@ -40,6 +40,11 @@ export interface LoadOptions {
   readonly maxInFlightBytes?: number;
   /** Largest file sent as one PUT (default = partSize, at most 5 GiB). */
   readonly singlePutMax?: number;
+  /**
+   * Largest file sent as one streamed PUT, checked by its ETag after (default 1 GiB, at most
+   * 5 GiB; 0: none), to a store that takes them; larger files go as multipart uploads.
+   */
+  readonly streamPutMax?: number;
   /** Retries of store requests (default 6 attempts, 250 ms base, 8 s max). */
   readonly retry?: RetryPolicy;
   /** Milliseconds between two checkpoints (default 1500). */

@@ -12,6 +12,7 @@ import { putMultipart } from './multipart.js';
 import type { ProgressTracker } from './progress.js';
 import type { Quota } from './quota.js';
 import { putSingle } from './single-put.js';
+import { putStreamed, streams } from './stream-put.js';
 import { twoPhases, type ObjectSource, type StoreOutcome, type UploadContext } from './upload-context.js';
 
 // The main pass of a load: walk the volume (the order is deterministic, so a resumed load meets
@@ -106,7 +107,9 @@ export class WalkLoader {
     const outcome =
       entry.size <= ctx.settings.singlePutMax
         ? await putSingle(ctx, src, check, readDone)
-        : await putMultipart(ctx, src, check, readDone, journaled);
+        : journaled === null && streams(ctx, entry.size)
+          ? await putStreamed(ctx, src, check, readDone)
+          : await putMultipart(ctx, src, check, readDone, journaled);
     if (outcome.kind === 'stopped') return;
     const row = rowForUpload(entry, plan, uploadOutcome(outcome), { bucket: ctx.bucket });
     const uploaded = outcome.kind === 'stored' && outcome.uploaded;

@@ -10,6 +10,7 @@ import type {
   ObjectStore,
   PutObjectInput,
   StoredObject,
+  StreamPutInput,
   UploadPartInput,
 } from '../port.js';
 import { bodyLength, md5Of } from '../port.js';
@@ -33,6 +34,7 @@ import {
 } from './object-files.js';
 import { readBytes } from './object-bytes.js';
 import { sweepStore } from './recovery.js';
+import { receiveStream } from './streamed-body.js';
 import {
   checkBucketName,
   checkHeaders,
@@ -150,6 +152,21 @@ class EmbeddedStore implements ObjectStore {
       const record = newRecord(input.key, size, `"${md5Hex}"`, input);
       await ensureFanout(this.root, input.bucket, loc);
       const temp = await TempFile.holding(loc.dir, input.body);
+      await this.commitPending(input.bucket, loc, temp, record);
+      return { etag: record.etag };
+    });
+  }
+
+  /** The body written to a temporary file as it comes, hashed on the way, then committed as putObject's. */
+  putObjectStream(input: StreamPutInput): Promise<{ etag: string }> {
+    return guarded(async () => {
+      await this.bucketPath(input.bucket);
+      checkKey(input.key);
+      checkHeaders(input);
+      checkUploadSize(input.size);
+      const loc = await this.prepare(input.bucket, input.key);
+      const { temp, md5Hex } = await receiveStream(loc.dir, input);
+      const record = newRecord(input.key, input.size, `"${md5Hex}"`, input);
       await this.commitPending(input.bucket, loc, temp, record);
       return { etag: record.etag };
     });

@@ -1,5 +1,10 @@
 import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
-import { request as httpRequest, type Agent as HttpAgent, type IncomingMessage } from 'node:http';
+import {
+  request as httpRequest,
+  type Agent as HttpAgent,
+  type ClientRequest,
+  type IncomingMessage,
+} from 'node:http';
 import { request as httpsRequest, type Agent as HttpsAgent } from 'node:https';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { Checksum, SourceData } from '@smithy/types';
@@ -34,6 +39,17 @@ export interface DirectPut {
   readonly headers: Record<string, string>;
   /** Whole or in chunks (written one after the other, never copied). */
   readonly body: Buffer | readonly Buffer[];
+}
+
+/** One PUT whose body is streamed: `size` bytes as `body` gives them, sent unsigned. */
+export interface DirectStreamPut {
+  readonly bucket: string;
+  readonly key: string;
+  readonly headers: Record<string, string>;
+  readonly size: number;
+  readonly body: AsyncIterable<Buffer>;
+  /** Told of each chunk once the socket has it (written to the kernel). */
+  readonly sent?: (chunk: Buffer) => void;
 }
 
 /** Error answers are read up to this size (an S3 error document is far smaller). */
@@ -118,16 +134,33 @@ export class DirectPutter {
     return { etag: typeof etag === 'string' && etag !== '' ? quotedEtag(etag) : null };
   }
 
-  private async sign(put: DirectPut) {
+  /**
+   * PUTs `put.size` bytes from `put.body` as they come, with an unsigned payload and no
+   * Content-MD5 (the caller checks the ETag); resolves with the answer's ETag as `put` does. When
+   * the body fails, the request is dropped before its last byte (the server stores nothing) and the
+   * put rejects with the body's error; when the server answers first, writing stops.
+   */
+  async putStream(put: DirectStreamPut): Promise<{ etag: string | null }> {
+    const headers = { ...put.headers, 'content-length': String(put.size) };
+    const signed = await this.sign({ bucket: put.bucket, key: put.key, headers }, 'UNSIGNED-PAYLOAD');
+    const answer = await this.send(signed.path, signed.headers, (req, settled) =>
+      streamBody(req, put, settled),
+    );
+    const etag = answer.headers.etag;
+    return { etag: typeof etag === 'string' && etag !== '' ? quotedEtag(etag) : null };
+  }
+
+  private async sign(put: Omit<DirectPut, 'body'> & { body?: DirectPut['body'] }, unsigned?: string) {
     const { endpoint } = this.target;
     const path = `${this.basePath}/${s3Escape(put.bucket)}/${s3Escape(put.key, true)}`;
     const query = put.query ?? {};
-    const chunks = Buffer.isBuffer(put.body) ? [put.body] : put.body;
-    const payloadHash = put.headers['content-md5'] !== undefined ? 'UNSIGNED-PAYLOAD' : sha256Hex(chunks);
+    const chunks = put.body === undefined ? [] : Buffer.isBuffer(put.body) ? [put.body] : put.body;
+    const payloadHash =
+      unsigned ?? (put.headers['content-md5'] !== undefined ? 'UNSIGNED-PAYLOAD' : sha256Hex(chunks));
     const headers = {
+      'content-length': String(bodyLength(chunks)),
       ...put.headers,
       host: endpoint.host,
-      'content-length': String(bodyLength(chunks)),
       'x-amz-content-sha256': payloadHash,
     };
     const request = {
@@ -149,17 +182,29 @@ export class DirectPutter {
   private send(
     path: string,
     headers: Record<string, string>,
-    body: Buffer | readonly Buffer[],
+    body: Buffer | readonly Buffer[] | BodyWriter,
   ): Promise<IncomingMessage> {
     const { endpoint, agent, connectTimeoutMs, idleTimeoutMs } = this.target;
     const send = endpoint.protocol === 'https:' ? httpsRequest : httpRequest;
     return new Promise((resolve, reject) => {
-      const fail = (error: unknown) => reject(mapS3Error(error));
+      let settled = false;
+      const fail = (error: unknown) => {
+        settled = true;
+        reject(mapS3Error(error));
+      };
       let req: ReturnType<typeof send>;
       try {
         req = send(
           { agent, method: 'PUT', hostname: endpoint.hostname, port: endpoint.port, path, headers },
-          (answer) => this.answered(answer, resolve, fail),
+          (answer) =>
+            this.answered(
+              answer,
+              (done) => {
+                settled = true;
+                resolve(done);
+              },
+              fail,
+            ),
         );
       } catch (error) {
         // A header value node:http refuses (a control character in user metadata): that file's row.
@@ -177,7 +222,13 @@ export class DirectPutter {
         socket.once('close', () => clearTimeout(timer));
       });
       req.setTimeout(idleTimeoutMs, () => req.destroy(transportError('ETIMEDOUT', 'the server went silent')));
-      if (Buffer.isBuffer(body)) req.end(body);
+      if (typeof body === 'function') {
+        body(req, () => settled).catch((error: unknown) => {
+          settled = true;
+          reject(error); // the body's own failure, as it is (a device read error)
+          req.destroy(error instanceof Error ? error : new Error(String(error)));
+        });
+      } else if (Buffer.isBuffer(body)) req.end(body);
       else {
         for (const chunk of body) req.write(chunk);
         req.end();
@@ -198,6 +249,32 @@ export class DirectPutter {
     }
     readErrorBody(answer).then((text) => fail(errorAnswer(answer, text)), fail);
   }
+}
+
+/** Writes a streamed body into `req` (stopping once the request has settled); rejects with the body's failure. */
+type BodyWriter = (req: ClientRequest, settled: () => boolean) => Promise<void>;
+
+/** Writes `put.body` with backpressure, telling `put.sent` of each chunk the socket took; ends the request. */
+async function streamBody(req: ClientRequest, put: DirectStreamPut, settled: () => boolean): Promise<void> {
+  for await (const chunk of put.body) {
+    if (settled() || req.destroyed) return;
+    const more = req.write(chunk, () => put.sent?.(chunk));
+    if (!more) await drained(req);
+  }
+  if (!settled() && !req.destroyed) req.end();
+}
+
+/** Resolves when `req` can take more, or when it is closed (the caller then sees it destroyed). */
+function drained(req: ClientRequest): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      req.off('drain', done);
+      req.off('close', done);
+      resolve();
+    };
+    req.on('drain', done);
+    req.on('close', done);
+  });
 }
 
 function sha256Hex(chunks: readonly Buffer[]): string {

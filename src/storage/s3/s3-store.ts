@@ -27,6 +27,7 @@ import type {
   ObjectStore,
   PutObjectInput,
   StoredObject,
+  StreamPutInput,
   UploadPartInput,
 } from '../port.js';
 import { connectS3, type S3Connection, type S3StoreOptions } from './s3-client.js';
@@ -92,6 +93,15 @@ class S3Store implements ObjectStore {
     checkDigestForm(contentMd5);
     const headers = { ...objectHeaderFields(input), 'content-md5': contentMd5 };
     return this.connection.putter.put({ bucket: input.bucket, key: input.key, headers, body: input.body });
+  }
+
+  async putObjectStream(input: StreamPutInput): Promise<{ etag: string | null }> {
+    checkObjectTarget(input.bucket, input.key);
+    checkHeaders(input);
+    checkUploadSize(input.size);
+    const { bucket, key, size, body, sent } = input;
+    const headers = objectHeaderFields(input);
+    return this.connection.putter.putStream({ bucket, key, headers, size, body, sent });
   }
 
   async createMultipartUpload(

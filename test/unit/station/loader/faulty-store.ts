@@ -8,6 +8,7 @@ import type {
   ObjectStore,
   PutObjectInput,
   StoredObject,
+  StreamPutInput,
   UploadPartInput,
 } from '../../../../src/storage/port.js';
 
@@ -16,7 +17,7 @@ import type {
 // 503 SlowDown, 500 InternalError, a connection reset, a body damaged on the way (the inner store
 // then answers BadDigest for its Content-MD5; a part sent with a signed payload hash instead gets
 // the BadDigest an S3 server answers), AccessDenied; or answer a PUT without an ETag (as some gateways do) or
-// with an ETag that is not the body's MD5 (a store that kept other bytes). It can also "crash": from a chosen request on, nothing
+// with an ETag that is not the body's MD5 (a store that kept other bytes) or no MD5 at all (SSE-KMS). It can also "crash": from a chosen request on, nothing
 // answers any more (the station was killed), optionally after the inner store did the work.
 
 /** The request names, as S3 spells them. */
@@ -42,12 +43,14 @@ export interface Call {
   readonly signedPayload?: boolean;
   /** A PutObject sent without Content-MD5 (to a store that hashes bodies itself). */
   readonly unclaimed?: boolean;
+  /** A PutObject whose body was streamed (putObjectStream). */
+  readonly streamed?: boolean;
 }
 
-export type Fault = 'slowdown' | 'internal' | 'reset' | 'corrupt' | 'deny' | 'no-etag' | 'wrong-etag';
+export type Fault = 'slowdown' | 'internal' | 'reset' | 'corrupt' | 'deny' | AnswerFault;
 
-/** Faults that change the answer of a request that succeeded. */
-type AnswerFault = 'no-etag' | 'wrong-etag';
+/** Faults that change the answer of a request that succeeded (opaque: not an MD5, as with SSE-KMS). */
+type AnswerFault = 'no-etag' | 'wrong-etag' | 'opaque-etag';
 
 /** A fault applied to the requests `match` picks, `times` times (Infinity: always). */
 export interface FaultRule {
@@ -76,7 +79,29 @@ export class FaultyStore implements ObjectStore {
   private crashRule: { match: (call: Call) => boolean; afterInner: boolean } | null = null;
   crashed = false;
 
+  /** Streamed PUTs, passed on to the inner store: only once `takeStreams()` was called. */
+  putObjectStream?: (input: StreamPutInput) => Promise<{ etag: string | null }>;
+
   constructor(private readonly inner: ObjectStore) {}
+
+  /**
+   * Offers streamed PUTs (the inner store's). A 'corrupt' fault flips a byte in the middle of the
+   * body on its way to the inner store, which then stores and answers the MD5 of other bytes.
+   */
+  takeStreams(): this {
+    const inner = this.inner.putObjectStream?.bind(this.inner);
+    if (inner === undefined) throw new Error('the inner store takes no streamed PUTs');
+    this.putObjectStream = (input) => {
+      const call = { op: 'PutObject' as const, key: input.key, bytes: input.size, streamed: true };
+      return this.run(
+        call,
+        (damage) => inner(damage ? { ...input, body: damagedStream(input.body, input.size) } : input),
+        undefined,
+        true,
+      );
+    };
+    return this;
+  }
 
   /** Fails matching requests with `fault`, `times` times. */
   inject(fault: Fault, match: (call: Call) => boolean, times = Infinity): void {
@@ -167,7 +192,12 @@ export class FaultyStore implements ObjectStore {
     return this.inner.close();
   }
 
-  private async run<T>(call: Call, work: (body?: Buffer) => Promise<T>, body?: Buffer): Promise<T> {
+  private async run<T>(
+    call: Call,
+    work: (body?: Buffer) => Promise<T>,
+    body?: Buffer,
+    streamed = false,
+  ): Promise<T> {
     if (this.crashed) return never();
     this.calls.push(call);
     this.onCall(call);
@@ -186,8 +216,9 @@ export class FaultyStore implements ObjectStore {
       if (rule) rule.times -= 1;
       if (rule?.fault === 'corrupt' && call.signedPayload)
         throw storageError('BadDigest', 400, { reason: 'injected: the payload hash does not match' });
+      if (rule?.fault === 'corrupt' && streamed) return await work(Buffer.alloc(0));
       if (rule?.fault === 'corrupt') return await work(damaged(body ?? Buffer.alloc(0)));
-      if (rule?.fault === 'no-etag' || rule?.fault === 'wrong-etag')
+      if (rule?.fault === 'no-etag' || rule?.fault === 'wrong-etag' || rule?.fault === 'opaque-etag')
         return answered(await work(body), rule.fault);
       if (rule) throw failure(rule.fault);
       return await work(body);
@@ -209,10 +240,29 @@ function damaged(body: Buffer): Buffer {
   return copy;
 }
 
+/** `body` with the byte in the middle of its `size` flipped on the way. */
+async function* damagedStream(body: AsyncIterable<Buffer>, size: number): AsyncIterable<Buffer> {
+  let at = 0;
+  const middle = size >> 1;
+  for await (const chunk of body) {
+    if (middle >= at && middle < at + chunk.length) {
+      const copy = Buffer.from(chunk);
+      copy[middle - at] = copy[middle - at]! ^ 0xff;
+      yield copy;
+    } else yield chunk;
+    at += chunk.length;
+  }
+}
+
 /** The answer with its ETag left out or replaced by another object's. */
 function answered<T>(answer: T, fault: AnswerFault): T {
   if (typeof answer !== 'object' || answer === null || !('etag' in answer)) return answer;
-  const etag = fault === 'no-etag' ? null : '"0123456789abcdef0123456789abcdef"';
+  const etags = {
+    'no-etag': null,
+    'wrong-etag': '"0123456789abcdef0123456789abcdef"',
+    'opaque-etag': '"kms-3f2a"',
+  };
+  const etag = etags[fault];
   return { ...answer, etag };
 }
 
