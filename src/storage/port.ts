@@ -19,9 +19,10 @@ export interface ObjectStore {
    */
   readonly uploadConcurrency?: number;
   /**
-   * True when a putObject without Content-MD5 costs the caller's thread no hashing: the store
-   * computes the MD5 of the bytes it stores elsewhere (the embedded store's file worker) and
-   * answers it as the ETag. A loader then need not hash a small file itself.
+   * True when the store hashes the bytes it stores itself and answers their MD5 as the ETag of a
+   * put without Content-MD5 (putObject: in its file worker, off the caller's thread;
+   * putObjectStream: as the bytes come), in this process, with no network between to damage them:
+   * a loader need not hash the file too and logs that ETag as its MD5.
    */
   readonly hashesBodies?: boolean;
 

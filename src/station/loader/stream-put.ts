@@ -26,7 +26,9 @@ import {
 // the last try the damaged object is deleted, so no wrong bytes stay under the key. A body that
 // fails (an unreadable sector) or a connection that breaks stops the request before its last byte:
 // the store keeps nothing. A store whose ETags are not MD5s (S3 with SSE-KMS) cannot be checked
-// so: the file goes again as a multipart upload, and so do the load's later large files.
+// so: the file goes again as a multipart upload, and so do the load's later large files. A store
+// that hashes bodies itself, in this process (the embedded store: ObjectStore.hashesBodies), is
+// not hashed for: the MD5 it answers is the file's, one pass instead of two.
 
 /** Bytes one streamed PUT holds at once: the chunk on its way, the one read ahead, the socket's. */
 const STREAM_HELD_BYTES = 4 * fileChunks.chunkBytes;
@@ -109,7 +111,9 @@ async function sendOnce(
   first: boolean,
   readDone: () => void,
 ): Promise<void> {
-  const body = new StreamedBody(src, first ? (count) => ctx.progress.read(count) : () => {}, readDone);
+  const selfHashing = ctx.store.hashesBodies === true; // its ETag is the MD5 of what it stored here
+  const onRead = first ? (count: number) => ctx.progress.read(count) : () => {};
+  const body = new StreamedBody(src, onRead, readDone, !selfHashing);
   try {
     const headers = src.headersFor(await body.first());
     known.contentType = headers.contentType ?? '';
@@ -119,8 +123,8 @@ async function sendOnce(
       throw body.failure ?? error;
     });
     if (body.bytes !== src.size) throw mismatch(src.key, 'the store answered before the whole body was sent');
-    known.md5Hex = body.md5Hex();
     const etag = answer.etag === null ? await storedEtag(ctx, src.key) : bareEtag(answer.etag);
+    known.md5Hex = selfHashing ? etag : body.md5Hex();
     if (!MD5_HEX.test(etag)) throw new UnverifiableEtag(etag);
     if (etag !== known.md5Hex) {
       const reason = `${src.key}: the store holds bytes with the MD5 ${etag}, the file's is ${known.md5Hex}`;
@@ -131,7 +135,7 @@ async function sendOnce(
   }
 }
 
-/** The file's chunks as the device reader gives them, counted and hashed on the way. */
+/** The file's chunks as the device reader gives them, counted and (unless told not to) hashed on the way. */
 class StreamedBody {
   failure: unknown = null;
   bytes = 0;
@@ -144,6 +148,7 @@ class StreamedBody {
     private readonly src: ObjectSource,
     private readonly onRead: (count: number) => void,
     private readonly readDone: () => void,
+    private readonly hashing: boolean,
   ) {
     this.#stream = src.open();
     this.#chunks = this.#stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
@@ -163,7 +168,7 @@ class StreamedBody {
       for (let chunk = this.#head; chunk !== null; chunk = await this.#next()) {
         this.bytes += chunk.length;
         if (this.bytes > size) throw sizeMismatch(this.src, `more than ${size}`);
-        this.#md5.update(chunk);
+        if (this.hashing) this.#md5.update(chunk);
         yield chunk;
       }
       if (this.bytes < size) throw sizeMismatch(this.src, String(this.bytes));

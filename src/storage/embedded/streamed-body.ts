@@ -16,6 +16,7 @@ export async function receiveStream(
   input: StreamPutInput,
 ): Promise<{ temp: TempFile; md5Hex: string }> {
   const temp = await TempFile.create(dir);
+  let writing: Promise<void> = Promise.resolve();
   try {
     const hash = createHash('md5');
     let size = 0;
@@ -23,15 +24,17 @@ export async function receiveStream(
       size += chunk.length;
       if (size > input.size) break;
       hash.update(chunk);
-      await temp.append(chunk);
-      input.sent?.(chunk);
+      await writing; // one write in flight while the next chunk is read and hashed
+      writing = temp.append(chunk).then(() => input.sent?.(chunk));
     }
+    await writing;
     if (size !== input.size)
       throw storageError('IncompleteBody', 400, {
         reason: `${size} bytes came, ${input.size} were declared`,
       });
     return { temp, md5Hex: hash.digest('hex') };
   } catch (error) {
+    await writing.catch(() => undefined);
     await temp.discard();
     throw error;
   }
