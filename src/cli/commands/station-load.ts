@@ -28,6 +28,14 @@ function positiveInt(name: string) {
   };
 }
 
+/** `--stream-put-max` in MiB: 0 to 5120 (S3's largest single PUT). */
+function streamPutMiB(raw: string): number {
+  const n = Number(raw);
+  if (!/^[0-9]+$/.test(raw) || n > 5120)
+    usageInvalid('--stream-put-max', raw, 'a whole number of MiB from 0 to 5120');
+  return n;
+}
+
 /**
  * `longshore station load --job-id ID` (DECISIONS §8): loads an inspected device into the job's
  * bucket, waits, shows progress on a terminal and ends with a summary. Ctrl-C interrupts it
@@ -46,6 +54,11 @@ export function registerLoadCommand(station: Command, io: CliIo): void {
       '--concurrency <N>',
       'files uploading at once (default 32; 512 into the embedded store)',
       positiveInt('--concurrency'),
+    )
+    .option(
+      '--stream-put-max <MiB>',
+      'largest file sent as one PUT streamed as it is read (default 1024; 0: larger files always in parts, as a far-away store may want)',
+      streamPutMiB,
     );
   addConfigOptions(cmd, 'station');
   cmd.action(async (flags: Flags) => {
@@ -53,6 +66,7 @@ export function registerLoadCommand(station: Command, io: CliIo): void {
     const summary = await loadJob(config, workDir, io, flags.jobId as string, {
       devicePath: flags.device as string | undefined,
       concurrency: flags.concurrency as number | undefined,
+      streamPutMiB: flags.streamPutMax as number | undefined,
     });
     printResult(io, config.json, summary, formatLoadSummary(summary));
     throwIfInterrupted(summary);
@@ -77,7 +91,7 @@ export async function loadJob(
   workDir: string,
   io: CliIo,
   jobId: string,
-  options: { devicePath?: string; concurrency?: number } = {},
+  options: { devicePath?: string; concurrency?: number; streamPutMiB?: number } = {},
 ): Promise<LoadSummary> {
   const client = await adminClientFor(config);
   const store = await openConfiguredStore(config.dataDir, config.s3);
@@ -91,6 +105,7 @@ export async function loadJob(
         readerOptions: { fatTimeZone: config.station.fatTimeZone },
         devicePath: options.devicePath,
         concurrency: options.concurrency,
+        streamPutMax: options.streamPutMiB === undefined ? undefined : options.streamPutMiB * 1024 * 1024,
         stationCountry: config.stationCountry,
         onProgress: progressReporter(io, { tty: process.stderr.isTTY === true, json: config.json }),
         signal,

@@ -73,6 +73,11 @@ describe('usage errors exit with 2', () => {
       'InvalidParameterException',
       '--concurrency.*from 1 to 1024',
     ],
+    [
+      ['station', 'load', '--job-id', 'K7M2P', '--stream-put-max', '5121'],
+      'InvalidParameterException',
+      '--stream-put-max.*from 0 to 5120',
+    ],
     [['codes', '--markdown'], 'InvalidParameterException', '--markdown', { LONGSHORE_JSON: '1' }],
   ])('longshore %j -> %s', async (args, code, parameter, env?: Record<string, string>) => {
     const result = await run(args, env ?? adminEnv());
