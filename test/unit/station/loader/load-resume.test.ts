@@ -67,10 +67,11 @@ interface CrashResult {
 async function crashThenResume(
   match: (call: Call) => boolean,
   afterInner: boolean,
-  options: { checkpointEveryMs?: number; damage?: (loadDir: string) => void } = {},
+  options: { checkpointEveryMs?: number; damage?: (loadDir: string) => void; streams?: boolean } = {},
 ): Promise<CrashResult> {
   const dir = join(space.dir, `run-${++runs}`);
   const b = await bench(dir, image);
+  if (options.streams) b.store.takeStreams(); // big/*.bin (11-12 MiB, over 5 MiB) go streamed
   b.store.crashOn(match, afterInner);
   void b.load({ checkpointEveryMs: options.checkpointEveryMs ?? 100 });
   await until(() => b.store.crashed);
@@ -85,6 +86,7 @@ async function crashThenResume(
   options.damage?.(join(workDir, 'loads', JOB_ID));
   b.control.revive();
   const store = await b.restartStore();
+  if (options.streams) store.takeStreams();
   const summary = await b.load({ workDir });
   const resent = store.calls
     .filter((c) => c.op === 'PutObject' || c.op === 'CreateMultipartUpload')
@@ -148,6 +150,23 @@ describe('resume after a crash', () => {
     );
     expect(result.unloggedStored).toContain('disk/big/two.bin');
     expect(result.resent).not.toContain('disk/big/two.bin');
+    await expectCompleteLoad(result);
+  });
+
+  it('right after a streamed PUT was stored: its MD5 is checked against the ETag, nothing resent', async () => {
+    const streamed = (c: Call) => c.streamed === true && c.key === 'disk/big/two.bin';
+    const result = await crashThenResume(streamed, true, { checkpointEveryMs: 60_000, streams: true });
+    expect(result.unloggedStored).toContain('disk/big/two.bin');
+    expect(result.resent).not.toContain('disk/big/two.bin');
+    expect(result.b.store.count('HeadObject', 'disk/big/two.bin')).toBe(1);
+    await expectCompleteLoad(result);
+  });
+
+  it('cut off during a streamed PUT: nothing was stored, the file is sent again', async () => {
+    const streamed = (c: Call) => c.streamed === true && c.key === 'disk/big/one.bin';
+    const result = await crashThenResume(streamed, false, { streams: true });
+    expect(result.storedAtCrash.has('disk/big/one.bin')).toBe(false);
+    expect(result.resent).toContain('disk/big/one.bin');
     await expectCompleteLoad(result);
   });
 
