@@ -171,6 +171,17 @@ describe.each(storeFactories())('ObjectStore contract: $name', (factory) => {
       expect(await store().headObject(bucket, 'streamed-new')).toBeNull();
     });
 
+    it('answers NoSuchBucket to a streamed PUT into a missing bucket, and goes on with the next', async () => {
+      const body = randomBytes(2 * MiB);
+      const missing = { bucket: uniqueBucketName('missing'), key: 'k', size: body.length };
+      await expectStorageError(
+        store().putObjectStream!({ ...missing, body: fromChunks([body]) }),
+        'NoSuchBucket',
+      );
+      const next = { bucket, key: 'after-missing', size: body.length, body: fromChunks([body]) };
+      expect((await store().putObjectStream!(next)).etag).toBe(`"${md5Hex(body)}"`);
+    });
+
     it('shows the last of two PUTs to one key, never a mix', async () => {
       await put('overwrite', Buffer.from('first version, longer than the second'));
       await put('overwrite', Buffer.from('second'));

@@ -92,7 +92,7 @@ export async function putStreamed(
     };
   } catch (error) {
     if (error instanceof UnverifiableEtag) return sendInParts(ctx, src, error, readDone);
-    if (isBadDigest(error)) await removeDamaged(ctx, src.key);
+    if (isBadDigest(error)) await removeStored(ctx, src.key, 'damaged on the way');
     return outcomeOf(error, known);
   } finally {
     ctx.budget.release(held);
@@ -211,14 +211,14 @@ function isBadDigest(error: unknown): boolean {
   return (error as { code?: unknown } | null)?.code === 'BadDigest';
 }
 
-/** Deletes what a damaged last try stored (a failure to is only reported). */
-async function removeDamaged(ctx: UploadContext, key: string): Promise<void> {
+/** Deletes what a try stored that is not the file (a failure to is only reported). */
+async function removeStored(ctx: UploadContext, key: string, why: string): Promise<void> {
   try {
     await storeCall(ctx, 'DeleteObject', key, () => ctx.store.deleteObject(ctx.bucket, key), NEVER);
   } catch (error) {
     ctx.progress.send({
       type: 'warning',
-      message: `could not delete the damaged object ${key}: ${String(error)}`,
+      message: `could not delete the object ${key} (${why}): ${String(error)}`,
     });
   }
 }
@@ -235,7 +235,10 @@ async function sendInParts(
     const message = `${cause.message} (encrypted with SSE-KMS?): large files go as multipart uploads`;
     ctx.progress.send({ type: 'warning', message });
   }
-  return putMultipart(ctx, src, false, readDone);
+  const outcome = await putMultipart(ctx, src, false, readDone);
+  // Not replaced by a checked object: the streamed bytes, which nothing could check, go too.
+  if (outcome.kind !== 'stored') await removeStored(ctx, src.key, 'its bytes could not be checked');
+  return outcome;
 }
 
 /**

@@ -254,11 +254,20 @@ export class DirectPutter {
 /** Writes a streamed body into `req` (stopping once the request has settled); rejects with the body's failure. */
 type BodyWriter = (req: ClientRequest, settled: () => boolean) => Promise<void>;
 
-/** Writes `put.body` with backpressure, telling `put.sent` of each chunk the socket took; ends the request. */
+/**
+ * Writes `put.body` with backpressure, telling `put.sent` of each chunk the socket took, and ends
+ * the request. When the server has answered first (an error before the whole body), the request
+ * is dropped: its socket, in the middle of a body, cannot carry another request.
+ */
 async function streamBody(req: ClientRequest, put: DirectStreamPut, settled: () => boolean): Promise<void> {
   for await (const chunk of put.body) {
-    if (settled() || req.destroyed) return;
-    const more = req.write(chunk, () => put.sent?.(chunk));
+    if (settled() || req.destroyed) {
+      req.destroy();
+      return;
+    }
+    const more = req.write(chunk, (error) => {
+      if (!error) put.sent?.(chunk); // written: the chunk may be used again
+    });
     if (!more) await drained(req);
   }
   if (!settled() && !req.destroyed) req.end();

@@ -93,11 +93,8 @@ export class FaultyStore implements ObjectStore {
     if (inner === undefined) throw new Error('the inner store takes no streamed PUTs');
     this.putObjectStream = (input) => {
       const call = { op: 'PutObject' as const, key: input.key, bytes: input.size, streamed: true };
-      return this.run(
-        call,
-        (damage) => inner(damage ? { ...input, body: damagedStream(input.body, input.size) } : input),
-        undefined,
-        true,
+      return this.run(call, (damaged) =>
+        inner(damaged === undefined ? input : { ...input, body: damagedStream(input.body, input.size) }),
       );
     };
     return this;
@@ -192,12 +189,12 @@ export class FaultyStore implements ObjectStore {
     return this.inner.close();
   }
 
-  private async run<T>(
-    call: Call,
-    work: (body?: Buffer) => Promise<T>,
-    body?: Buffer,
-    streamed = false,
-  ): Promise<T> {
+  /**
+   * Runs `work` as the request `call`, with the faults that match it. `work` gets the body to send
+   * instead of its own: a damaged copy of `body`, or for a streamed call (no `body`) an empty
+   * buffer that stands for "damage the stream"; undefined when the request goes as it is.
+   */
+  private async run<T>(call: Call, work: (body?: Buffer) => Promise<T>, body?: Buffer): Promise<T> {
     if (this.crashed) return never();
     this.calls.push(call);
     this.onCall(call);
@@ -216,7 +213,7 @@ export class FaultyStore implements ObjectStore {
       if (rule) rule.times -= 1;
       if (rule?.fault === 'corrupt' && call.signedPayload)
         throw storageError('BadDigest', 400, { reason: 'injected: the payload hash does not match' });
-      if (rule?.fault === 'corrupt' && streamed) return await work(Buffer.alloc(0));
+      if (rule?.fault === 'corrupt' && call.streamed) return await work(Buffer.alloc(0));
       if (rule?.fault === 'corrupt') return await work(damaged(body ?? Buffer.alloc(0)));
       if (rule?.fault === 'no-etag' || rule?.fault === 'wrong-etag' || rule?.fault === 'opaque-etag')
         return answered(await work(body), rule.fault);

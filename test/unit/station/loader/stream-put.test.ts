@@ -154,6 +154,15 @@ describe('putStreamed', () => {
     expect(streams(ctx, 6 * MiB)).toBe(false);
   });
 
+  it('deletes the unchecked streamed object when sending it in parts fails too', async () => {
+    const { ctx, store } = await context();
+    store.inject('opaque-etag', (c) => c.op === 'PutObject' && c.streamed === true);
+    store.inject('deny', (c) => c.op === 'UploadPart');
+    const outcome = await putStreamed(ctx, source(randomBytes(6 * MiB)), false, () => {});
+    expect(outcome).toMatchObject({ kind: 'refused', code: 'AccessDenied' });
+    expect(await store.headObject('import', KEY)).toBeNull();
+  });
+
   it('does not hash the file for a store that hashes bodies in this process: its ETag is the MD5 logged', async () => {
     const { ctx, store } = await context();
     store.hashesBodies = true;
