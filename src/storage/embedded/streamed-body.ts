@@ -26,6 +26,7 @@ export async function receiveStream(
       hash.update(chunk);
       await writing; // one write in flight while the next chunk is read and hashed
       writing = temp.append(chunk).then(() => input.sent?.(chunk));
+      writing.catch(() => undefined); // its failure is met at the next await, not an unhandled rejection
     }
     await writing;
     if (size !== input.size)
