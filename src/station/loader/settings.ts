@@ -38,8 +38,8 @@ export interface LoadSettings {
 
 /**
  * The settings of `options` with defaults. Throws RangeError for a concurrency below 1, a part
- * size below 5 MiB or above 5 GiB, a single-PUT or streamed-PUT maximum above 5 GiB, a budget below the part size
- * or the single-PUT maximum, or a retry policy with fewer than one attempt.
+ * size below 5 MiB or above 5 GiB, a single-PUT or streamed-PUT maximum above 5 GiB, a budget
+ * below the part size or the single-PUT maximum, or a retry policy with fewer than one attempt.
  */
 export function loadSettings(options: LoadOptions): LoadSettings {
   const partSize = options.partSize ?? 16 * MIB;
