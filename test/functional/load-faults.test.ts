@@ -5,11 +5,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { GetObjectCommand, ListBucketsCommand, PutBucketPolicyCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parseImportLog, type ImportLogRow } from '../../src/station/import-log/index.js';
-import { connectS3, type S3Connection } from '../../src/storage/s3/s3-client.js';
+import type { S3Connection } from '../../src/storage/s3/s3-client.js';
 import * as disks from '../helpers/disks.js';
 import type { ExpectedEntry } from '../helpers/disks.js';
 import { CLI } from '../helpers/processes.js';
-import { ensureRadosgw, isRadosgwSkipped, type RadosgwEnv } from '../helpers/radosgw.js';
+import type { RadosgwEnv } from '../helpers/radosgw.js';
+import { closeRgwWorld, openRgwWorld, stationS3Env, type RgwWorld } from '../helpers/rgw-world.js';
 import {
   objectWrites,
   startS3Proxy,
@@ -32,35 +33,22 @@ const TREE = 'fat32-mbr'; // without many/: 1,016 files, one of 3 MB
 const NOT_MANY = 'ignore:\n  - ^many/\n';
 const TIMEOUT = 240_000;
 
-let rgw: RadosgwEnv | null = null;
+let opened: RgwWorld | null = null;
+let rgw: RadosgwEnv;
 let s3: S3Connection;
 let world: StationWorld;
-
-/** The S3 target as serve and the station read it from the environment (DECISIONS §8). */
-const s3Env = (endpoint: string): NodeJS.ProcessEnv => ({
-  LONGSHORE_S3_ENDPOINT: endpoint,
-  LONGSHORE_S3_ACCESS_KEY_ID: rgw!.accessKeyId,
-  LONGSHORE_S3_SECRET_ACCESS_KEY: rgw!.secretAccessKey,
-});
+const s3Env = (endpoint: string) => stationS3Env(rgw, endpoint);
 const loadArgs = (jobId: string) => ['station', 'load', '--job-id', jobId];
 
 beforeAll(async () => {
-  try {
-    rgw = await ensureRadosgw();
-  } catch (error) {
-    if (isRadosgwSkipped(error)) return;
-    throw error;
-  }
-  const { endpoint, accessKeyId, secretAccessKey } = rgw;
-  s3 = connectS3({ endpoint, accessKeyId, secretAccessKey });
-  world = await startStationWorld('faults', { bucket: uniqueBucketName('faults'), env: s3Env(endpoint) });
+  opened = await openRgwWorld((env) =>
+    startStationWorld('faults', { bucket: uniqueBucketName('faults'), env: stationS3Env(env) }),
+  );
+  if (opened !== null) ({ rgw, s3, world } = opened);
 }, TIMEOUT);
-afterAll(async () => {
-  s3?.close();
-  await world?.stop();
-});
+afterAll(() => closeRgwWorld(opened));
 beforeEach((context) => {
-  if (rgw === null) context.skip();
+  if (opened === null) context.skip();
 });
 
 /** Creates a job (manifest lines `extra`), puts its SIGNATURE on a copy of `fixture`, receives it. */
@@ -70,7 +58,7 @@ async function receivedJob(fixture: string, extra: string): Promise<string> {
 
 /** Loads `jobId` through a new proxy with `options`; returns the summary, status, rows and the proxy's log. */
 async function loadThroughProxy(jobId: string, options: S3ProxyOptions) {
-  const proxy = await startS3Proxy(rgw!.endpoint, options);
+  const proxy = await startS3Proxy(rgw.endpoint, options);
   try {
     const load = await world.cli(loadArgs(jobId), s3Env(proxy.url));
     expect(load.code, load.stderr).toBe(0);
@@ -163,7 +151,7 @@ describe('station load into Ceph RGW through a faulty network', () => {
     const jobId = await receivedJob(SMALL, `prefix: ${prefix}\n`);
     const corrupt = (method: string, path: string) =>
       method === 'PUT' && [...damaged].some((file) => path === `/${world.bucket}/${prefix}${file}`);
-    const resignWith = resign ? rgw!.secretAccessKey : undefined;
+    const resignWith = resign ? rgw.secretAccessKey : undefined;
     const { summary, status, byFile, requests } = await loadThroughProxy(jobId, { corrupt, resignWith });
     const files = await uploadable(SMALL);
     expectRows(byFile, files, (e) => (damaged.has(e.path) ? [400, 'BadDigest'] : OK));
@@ -260,7 +248,7 @@ describe('station load into Ceph RGW through a faulty network', () => {
     async () => {
       const prefix = 'killed/';
       const jobId = await receivedJob(TREE, `prefix: ${prefix}\n${NOT_MANY}`);
-      const proxy = await startS3Proxy(rgw!.endpoint);
+      const proxy = await startS3Proxy(rgw.endpoint);
       try {
         const runs: ProxiedRequest[][] = [];
         for (const after of [40, 300, 650]) {

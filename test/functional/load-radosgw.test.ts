@@ -3,9 +3,10 @@ import type { Readable } from 'node:stream';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parseImportLog, type ImportLogRow } from '../../src/station/import-log/index.js';
-import { connectS3, type S3Connection } from '../../src/storage/s3/s3-client.js';
+import type { S3Connection } from '../../src/storage/s3/s3-client.js';
 import { readExpected } from '../helpers/disks.js';
-import { ensureRadosgw, isRadosgwSkipped, type RadosgwEnv } from '../helpers/radosgw.js';
+import type { RadosgwEnv } from '../helpers/radosgw.js';
+import { closeRgwWorld, openRgwWorld, type RgwWorld } from '../helpers/rgw-world.js';
 import { startStationWorld, type StationWorld } from '../helpers/station-world.js';
 import { uniqueBucketName } from '../helpers/storage.js';
 
@@ -28,7 +29,7 @@ const TIMEOUT = 600_000;
 /** Objects read back from the gateway at once. */
 const READERS = 16;
 
-let rgw: RadosgwEnv | null = null;
+let opened: RgwWorld | null = null;
 let s3: S3Connection;
 let world: StationWorld;
 
@@ -43,27 +44,16 @@ const s3Flags = (env: RadosgwEnv) => [
 ];
 
 beforeAll(async () => {
-  try {
-    rgw = await ensureRadosgw();
-  } catch (error) {
-    if (isRadosgwSkipped(error)) return;
-    throw error;
-  }
-  s3 = connectS3({
-    endpoint: rgw.endpoint,
-    accessKeyId: rgw.accessKeyId,
-    secretAccessKey: rgw.secretAccessKey,
+  opened = await openRgwWorld((rgw) => {
+    const flags = s3Flags(rgw);
+    const bucket = uniqueBucketName('load');
+    return startStationWorld('rgw-load', { bucket, serveArgs: flags, stationArgs: flags });
   });
-  const flags = s3Flags(rgw);
-  const bucket = uniqueBucketName('load');
-  world = await startStationWorld('rgw-load', { bucket, serveArgs: flags, stationArgs: flags });
+  if (opened !== null) ({ s3, world } = opened);
 }, TIMEOUT);
-afterAll(async () => {
-  s3?.close();
-  await world?.stop();
-});
+afterAll(() => closeRgwWorld(opened));
 beforeEach((context) => {
-  if (rgw === null) context.skip();
+  if (opened === null) context.skip();
 });
 
 /** One object as the gateway gives it back: its bytes' sha256 and md5, and its Content-Type. */

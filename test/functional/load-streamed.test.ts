@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { GetObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parseImportLog, type ImportLogRow } from '../../src/station/import-log/index.js';
-import { connectS3, type S3Connection } from '../../src/storage/s3/s3-client.js';
-import { ensureRadosgw, isRadosgwSkipped, type RadosgwEnv } from '../helpers/radosgw.js';
+import type { S3Connection } from '../../src/storage/s3/s3-client.js';
+import type { RadosgwEnv } from '../helpers/radosgw.js';
+import { closeRgwWorld, openRgwWorld, stationS3Env, type RgwWorld } from '../helpers/rgw-world.js';
 import { startS3Proxy, type S3ProxyOptions } from '../helpers/s3-proxy.js';
 import { startStationWorld, type StationWorld } from '../helpers/station-world.js';
 import { uniqueBucketName } from '../helpers/storage.js';
@@ -22,33 +23,21 @@ const MiB = 1024 * 1024;
 const BIG = randomBytes(20 * MiB + 7);
 const md5 = (bytes: Buffer) => createHash('md5').update(bytes).digest('hex');
 
-let rgw: RadosgwEnv | null = null;
+let opened: RgwWorld | null = null;
+let rgw: RadosgwEnv;
 let s3: S3Connection;
 let world: StationWorld;
-
-const s3Env = (endpoint: string): NodeJS.ProcessEnv => ({
-  LONGSHORE_S3_ENDPOINT: endpoint,
-  LONGSHORE_S3_ACCESS_KEY_ID: rgw!.accessKeyId,
-  LONGSHORE_S3_SECRET_ACCESS_KEY: rgw!.secretAccessKey,
-});
+const s3Env = (endpoint: string) => stationS3Env(rgw, endpoint);
 
 beforeAll(async () => {
-  try {
-    rgw = await ensureRadosgw();
-  } catch (error) {
-    if (isRadosgwSkipped(error)) return;
-    throw error;
-  }
-  const { endpoint, accessKeyId, secretAccessKey } = rgw;
-  s3 = connectS3({ endpoint, accessKeyId, secretAccessKey });
-  world = await startStationWorld('streamed', { bucket: uniqueBucketName('streamed'), env: s3Env(endpoint) });
+  opened = await openRgwWorld((env) =>
+    startStationWorld('streamed', { bucket: uniqueBucketName('streamed'), env: stationS3Env(env) }),
+  );
+  if (opened !== null) ({ rgw, s3, world } = opened);
 }, TIMEOUT);
-afterAll(async () => {
-  s3?.close();
-  await world?.stop();
-});
+afterAll(() => closeRgwWorld(opened));
 beforeEach((context) => {
-  if (rgw === null) context.skip();
+  if (opened === null) context.skip();
 });
 
 /** A received job whose device is a directory with big.bin, small.txt and the SIGNATURE. */
@@ -68,7 +57,7 @@ async function receivedDirectoryJob(prefix: string): Promise<string> {
 
 /** Loads through a new proxy; the summary, the log's rows by file, and the proxy's requests for big.bin. */
 async function load(jobId: string, prefix: string, options: S3ProxyOptions = {}, flags: string[] = []) {
-  const proxy = await startS3Proxy(rgw!.endpoint, options);
+  const proxy = await startS3Proxy(rgw.endpoint, options);
   try {
     const run = await world.cli(['station', 'load', '--job-id', jobId, ...flags], s3Env(proxy.url));
     expect(run.code, run.stderr).toBe(0);
